@@ -1,0 +1,127 @@
+//! What trackers tell the host, in the host's own types.
+//!
+//! The generated bindings stay private to the runtime; everything downstream (evaluation,
+//! reports, `plugin run`) works with these types, which are validated on the way in: dates must
+//! be real `YYYY-MM-DD` days and versions must not be empty.
+
+use serde::Serialize;
+
+use crate::day::Day;
+
+/// Who said when a release line ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DateSource {
+    /// The upstream published the date.
+    Announced,
+    /// Computed from the upstream's support policy.
+    Projected,
+}
+
+/// One upstream version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Release {
+    /// The version, tag prefix removed.
+    pub version: String,
+    /// Publication day.
+    pub date: Option<Day>,
+    /// Alpha, beta, release candidate, snapshot.
+    pub prerelease: bool,
+    /// The line, when the tracker says it.
+    pub line: Option<String>,
+    /// A page about the release.
+    pub url: Option<String>,
+}
+
+/// Releases maintained together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReleaseLine {
+    /// The prefix versions of the line start with (`6.12`).
+    pub name: String,
+    /// A codename (`Squid`).
+    pub label: Option<String>,
+    /// First release of the line.
+    pub release_date: Option<Day>,
+    /// End of active support.
+    pub end_of_active_support: Option<Day>,
+    /// End of life.
+    pub end_of_life: Option<Day>,
+    /// The upstream says the line is dead, with or without a date.
+    pub is_eol: bool,
+    /// Who gave `end_of_life`.
+    pub eol_source: DateSource,
+    /// Long-term support.
+    pub lts: bool,
+    /// Newest release of the line, when the tracker says it.
+    pub latest: Option<String>,
+    /// Publication day of `latest`.
+    pub latest_date: Option<Day>,
+}
+
+/// Everything one poll found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct UpstreamData {
+    /// Releases, in the tracker's order.
+    pub releases: Vec<Release>,
+    /// Release lines, in the tracker's order.
+    pub lines: Vec<ReleaseLine>,
+}
+
+/// A setting a tracker reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SettingInfo {
+    /// kebab-case key.
+    pub name: String,
+    /// One sentence.
+    pub description: String,
+    /// A watch must give it.
+    pub required: bool,
+    /// Used when absent.
+    pub default: Option<String>,
+}
+
+/// What a tracker says about itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PluginInfo {
+    /// The name watches use.
+    pub name: String,
+    /// The tracker's version.
+    pub version: String,
+    /// One line.
+    pub summary: String,
+    /// Hosts it needs.
+    pub hosts: Vec<String>,
+    /// Settings it reads.
+    pub settings: Vec<SettingInfo>,
+}
+
+impl PluginInfo {
+    /// The setting called `name`, if the tracker reads one.
+    pub fn setting(&self, name: &str) -> Option<&SettingInfo> {
+        self.settings.iter().find(|s| s.name == name)
+    }
+}
+
+/// Parses an optional date a tracker returned; `what` names it in the error.
+pub(crate) fn tracker_day(raw: Option<String>, what: &str) -> Result<Option<Day>, String> {
+    raw.map(|d| d.parse::<Day>().map_err(|e| format!("{what}: {e}")))
+        .transpose()
+}
+
+impl UpstreamData {
+    /// Approximate size in bytes, for the output cap.
+    pub fn approx_size(&self) -> u64 {
+        let opt = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+        let releases: usize = self
+            .releases
+            .iter()
+            .map(|r| 32 + r.version.len() + opt(&r.line) + opt(&r.url))
+            .sum();
+        let lines: usize = self
+            .lines
+            .iter()
+            .map(|l| 64 + l.name.len() + opt(&l.label) + opt(&l.latest))
+            .sum();
+        (releases + lines) as u64
+    }
+}

@@ -1,0 +1,9 @@
+//! The network layer: the URL policy that sandboxes trackers and the client that fetches for
+//! them. Shared by the `http` and `github` imports (and, later, the distro sources).
+
+pub mod client;
+pub mod github;
+pub mod policy;
+
+pub use client::{FetchError, Fetched, HttpClient, RequestLimits};
+pub use policy::{Grant, HostRule};

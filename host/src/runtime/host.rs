@@ -1,0 +1,211 @@
+//! The store's data and the host side of the contract's imports (`http`, `github`, `log`).
+//!
+//! Every import checks the per-poll call budget and the tracker's [`Grant`] before doing
+//! anything, and records what it refused, so a tracker that swallows a denial still shows up in
+//! the poll's report.
+
+use std::sync::Arc;
+
+use wasmtime::component::ResourceTable;
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+use super::bindings::rollcall::plugin::{github, http, log, types};
+use super::limits::{Limits, MemoryCap};
+use crate::net::github::GithubClient;
+use crate::net::{FetchError, Grant, HttpClient, RequestLimits};
+
+/// Longest log message kept from a tracker.
+const MAX_LOG_MESSAGE: usize = 2_000;
+
+/// Services the host offers to every store.
+#[derive(Debug, Clone)]
+pub struct Services {
+    /// The HTTP client behind the `http` import.
+    pub http: HttpClient,
+    /// The GitHub client behind the `github` import.
+    pub github: Option<GithubClient>,
+}
+
+/// Counters of one poll.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// `http.get` and `github.*` calls made (denied ones included).
+    pub calls: u32,
+    /// Body bytes received.
+    pub bytes_in: u64,
+    /// Calls the host refused, with the reason.
+    pub denials: Vec<String>,
+}
+
+/// Per-store state: one per poll, dropped with the store.
+pub struct HostState {
+    pub(super) wasi: WasiCtx,
+    pub(super) table: ResourceTable,
+    pub(super) memory: MemoryCap,
+    pub(super) services: Arc<Services>,
+    pub(super) grant: Arc<Grant>,
+    pub(super) limits: Limits,
+    pub(super) plugin: Arc<str>,
+    pub(super) usage: Usage,
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl HostState {
+    /// Counts a call; refuses it once the budget is spent.
+    fn spend_call(&mut self) -> Result<(), types::Error> {
+        if self.usage.calls >= self.limits.max_http_calls {
+            let why = format!(
+                "the budget of {} requests per poll is spent (raise `max-http-calls` for this plugin)",
+                self.limits.max_http_calls
+            );
+            return Err(self.deny(why));
+        }
+        self.usage.calls += 1;
+        Ok(())
+    }
+
+    fn deny(&mut self, why: String) -> types::Error {
+        tracing::warn!(plugin = %self.plugin, "denied: {why}");
+        self.usage.denials.push(why.clone());
+        types::Error::Denied(why)
+    }
+
+    /// The GitHub client, if this tracker may reach it.
+    fn github(&mut self) -> Result<GithubClient, types::Error> {
+        let Some(client) = self.services.github.clone() else {
+            return Err(types::Error::Other("the GitHub client is not available".into()));
+        };
+        self.grant
+            .check(client.base())
+            .map_err(|why| self.deny(format!("github import: {why}")))?;
+        Ok(client)
+    }
+}
+
+impl types::Host for HostState {}
+
+impl http::Host for HostState {
+    async fn get(
+        &mut self,
+        url: String,
+        headers: Vec<(String, String)>,
+    ) -> wasmtime::Result<Result<types::Response, types::Error>> {
+        if let Err(e) = self.spend_call() {
+            return Ok(Err(e));
+        }
+        let limits = RequestLimits {
+            timeout: self.limits.request_timeout,
+            max_bytes: self.limits.max_response_bytes,
+        };
+        tracing::debug!(plugin = %self.plugin, %url, "http get");
+        let result = self
+            .services
+            .http
+            .get(&self.grant, &url, &headers, limits)
+            .await;
+        Ok(match result {
+            Ok(fetched) => {
+                self.usage.bytes_in += fetched.body.len() as u64;
+                Ok(types::Response {
+                    status: fetched.status,
+                    headers: fetched.headers,
+                    body: fetched.body,
+                })
+            }
+            Err(FetchError::Denied(why)) => Err(self.deny(why)),
+            Err(e @ FetchError::TooLarge { .. }) => Err(self.deny(e.to_string())),
+            Err(e @ FetchError::Network { .. }) => Err(types::Error::Network(e.to_string())),
+        })
+    }
+}
+
+impl github::Host for HostState {
+    async fn releases(
+        &mut self,
+        owner: String,
+        repo: String,
+        limit: u32,
+    ) -> wasmtime::Result<Result<Vec<github::GithubRelease>, types::Error>> {
+        if let Err(e) = self.spend_call() {
+            return Ok(Err(e));
+        }
+        let client = match self.github() {
+            Ok(c) => c,
+            Err(e) => return Ok(Err(e)),
+        };
+        Ok(client
+            .releases(&owner, &repo, limit)
+            .await
+            .map(|list| {
+                list.into_iter()
+                    .map(|r| github::GithubRelease {
+                        tag: r.tag,
+                        name: r.name,
+                        published_at: r.published_at,
+                        prerelease: r.prerelease,
+                        draft: r.draft,
+                        url: r.url,
+                    })
+                    .collect()
+            })
+            .map_err(types::Error::Network))
+    }
+
+    async fn tags(
+        &mut self,
+        owner: String,
+        repo: String,
+        limit: u32,
+    ) -> wasmtime::Result<Result<Vec<github::GithubTag>, types::Error>> {
+        if let Err(e) = self.spend_call() {
+            return Ok(Err(e));
+        }
+        let client = match self.github() {
+            Ok(c) => c,
+            Err(e) => return Ok(Err(e)),
+        };
+        Ok(client
+            .tags(&owner, &repo, limit)
+            .await
+            .map(|list| {
+                list.into_iter()
+                    .map(|t| github::GithubTag {
+                        name: t.name,
+                        commit: t.commit,
+                    })
+                    .collect()
+            })
+            .map_err(types::Error::Network))
+    }
+}
+
+impl log::Host for HostState {
+    async fn log(&mut self, level: log::Level, message: String) -> wasmtime::Result<()> {
+        let mut message = message;
+        if message.len() > MAX_LOG_MESSAGE {
+            let mut cut = MAX_LOG_MESSAGE;
+            while !message.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            message.truncate(cut);
+            message.push('…');
+        }
+        let plugin = &*self.plugin;
+        match level {
+            log::Level::Trace => tracing::trace!(plugin, "{message}"),
+            log::Level::Debug => tracing::debug!(plugin, "{message}"),
+            log::Level::Info => tracing::info!(plugin, "{message}"),
+            log::Level::Warn => tracing::warn!(plugin, "{message}"),
+            log::Level::Error => tracing::error!(plugin, "{message}"),
+        }
+        Ok(())
+    }
+}

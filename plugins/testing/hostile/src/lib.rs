@@ -1,0 +1,113 @@
+//! A tracker that misbehaves on purpose, chosen by the `mode` setting. The host's tests run it
+//! to prove the sandbox; it is built by the test build and never embedded in `rollcall`.
+//!
+//! Modes: `ok` (one release), `spin` (endless loop), `hog` (allocates until stopped), `panic`,
+//! `probe` (tries files, directories and environment variables, and reports what it saw), `fetch`
+//! (GETs the `url` setting and reports the status), `flood` (returns `count` large releases).
+
+use rollcall_sdk::{Error, Guest, PluginInfo, Release, Settings, UpstreamData};
+
+struct Hostile;
+
+fn release(version: String, url: Option<String>) -> Release {
+    Release {
+        version,
+        date: None,
+        prerelease: false,
+        line: None,
+        url,
+    }
+}
+
+fn data(releases: Vec<Release>) -> UpstreamData {
+    UpstreamData {
+        releases,
+        lines: Vec::new(),
+    }
+}
+
+impl Guest for Hostile {
+    fn describe() -> PluginInfo {
+        PluginInfo {
+            name: "test-hostile".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            summary: "misbehaves on purpose to prove the sandbox".into(),
+            hosts: vec!["allowed.example".into()],
+            settings: vec![
+                rollcall_sdk::required_setting("mode", "ok, spin, hog, panic, probe, fetch or flood"),
+                rollcall_sdk::setting("url", "what `fetch` requests", None),
+                rollcall_sdk::setting("count", "how many releases `flood` returns", Some("1000")),
+                rollcall_sdk::base_url_setting("https://allowed.example"),
+            ],
+        }
+    }
+
+    fn poll(settings: Vec<(String, String)>) -> Result<UpstreamData, Error> {
+        let settings = Settings::new(settings);
+        match settings.require("mode")? {
+            "ok" => Ok(data(vec![release("1.0.0".into(), None)])),
+            "spin" => spin(),
+            "hog" => hog(),
+            "panic" => panic!("upstream JSON missing field `tag_name`"),
+            "probe" => Ok(data(vec![release("1.0.0".into(), Some(probe()))])),
+            "fetch" => {
+                let url = settings.require("url")?;
+                let response = rollcall_sdk::http::get(url, &[])?;
+                Ok(data(vec![release(
+                    format!("{}.0.0", response.status),
+                    Some(format!("bytes={}", response.body.len())),
+                )]))
+            }
+            "flood" => {
+                let count: usize = settings.parse_or("count", 1000)?;
+                let filler = "x".repeat(4096);
+                Ok(data(
+                    (0..count)
+                        .map(|i| release(format!("{i}.0.0"), Some(filler.clone())))
+                        .collect(),
+                ))
+            }
+            other => Err(Error::config(format!("unknown mode `{other}`"))),
+        }
+    }
+}
+
+fn spin() -> Result<UpstreamData, Error> {
+    let mut n: u64 = 0;
+    loop {
+        n = std::hint::black_box(n.wrapping_add(1));
+    }
+}
+
+fn hog() -> Result<UpstreamData, Error> {
+    let mut hoard: Vec<Vec<u8>> = Vec::new();
+    loop {
+        hoard.push(vec![1u8; 1 << 20]);
+        std::hint::black_box(&hoard);
+    }
+}
+
+/// Everything an escaped plugin would try first; each answer is what the sandbox let it see.
+fn probe() -> String {
+    let file = match std::fs::read_to_string("/etc/passwd") {
+        Ok(text) => format!("read {} bytes", text.len()),
+        Err(e) => format!("{:?}", e.kind()),
+    };
+    let dir = match std::fs::read_dir("/") {
+        Ok(entries) => format!("{} entries", entries.count()),
+        Err(e) => format!("{:?}", e.kind()),
+    };
+    let env = std::env::vars().count();
+    let home = std::env::var("HOME").unwrap_or_else(|_| "absent".into());
+    let args = std::env::args().count();
+    let cwd = std::env::current_dir()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|e| format!("{:?}", e.kind()));
+    let tcp = match std::net::TcpStream::connect("127.0.0.1:22") {
+        Ok(_) => "connected".to_owned(),
+        Err(e) => format!("{:?}", e.kind()),
+    };
+    format!("file={file};dir={dir};env={env};home={home};args={args};cwd={cwd};tcp={tcp}")
+}
+
+rollcall_sdk::export!(Hostile);
