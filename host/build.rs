@@ -23,7 +23,10 @@ const TARGET: &str = "wasm32-wasip2";
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
-    let root = manifest_dir.parent().expect("host/ has a parent").to_path_buf();
+    let root = manifest_dir
+        .parent()
+        .expect("host/ has a parent")
+        .to_path_buf();
     let plugins = root.join("plugins");
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("set by cargo"));
 
@@ -84,8 +87,12 @@ fn main() {
     code.push_str("pub const BUILTIN: &[(&str, &[u8])] = &[\n");
     for (name, crate_name) in BUILTIN {
         let path = artifact(&artifacts, crate_name);
-        writeln!(code, "    ({name:?}, include_bytes!({:?})),", path.display().to_string())
-            .expect("writing to a String");
+        writeln!(
+            code,
+            "    ({name:?}, include_bytes!({:?})),",
+            path.display().to_string()
+        )
+        .expect("writing to a String");
     }
     code.push_str("];\n\n");
     for (constant, crate_name) in TESTING {

@@ -83,7 +83,10 @@ mod tests {
             ("2024-12-19T10:00:00Z", "2024-12-19"),
             (" 2000-02-29 ", "2000-02-29"),
         ] {
-            assert_eq!(raw.parse::<Day>().map(|d| d.to_string()), Ok(shown.to_owned()));
+            assert_eq!(
+                raw.parse::<Day>().map(|d| d.to_string()),
+                Ok(shown.to_owned())
+            );
         }
         for bad in ["2023-02-29", "19.12.2024", "", "2024-13-01", "false"] {
             assert!(bad.parse::<Day>().is_err(), "{bad}");

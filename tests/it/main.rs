@@ -1,1 +1,8 @@
+//! rollcall's integration tests: one binary, as ripgrep and cargo do (faster links, shared
+//! helpers). No test touches the internet: upstreams are loopback servers serving fixtures.
 
+mod cli;
+mod config;
+mod sandbox;
+mod support;
+mod trackers;

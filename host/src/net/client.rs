@@ -184,16 +184,20 @@ fn request_headers(pairs: &[(String, String)]) -> HeaderMap {
 }
 
 fn network(url: &Url, error: &reqwest::Error) -> FetchError {
-    let mut message = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(inner) = source {
-        message = format!("{message}: {inner}");
-        source = inner.source();
+    // reqwest's own message repeats the URL; the root cause is what tells the user something.
+    let mut root: &dyn std::error::Error = error;
+    while let Some(inner) = root.source() {
+        root = inner;
     }
+    let cause = root.to_string();
     let message = if error.is_timeout() {
-        format!("timed out ({message})")
+        "timed out".to_owned()
+    } else if error.is_connect() {
+        format!("could not connect: {cause}")
+    } else if error.is_body() || error.is_decode() {
+        format!("the response body broke off: {cause}")
     } else {
-        message
+        cause
     };
     FetchError::Network {
         url: redact(url),

@@ -113,7 +113,12 @@ impl GithubClient {
     }
 
     /// Tags of `owner/repo`, in GitHub's order, at most `limit`.
-    pub async fn tags(&self, owner: &str, repo: &str, limit: u32) -> Result<Vec<GithubTag>, String> {
+    pub async fn tags(
+        &self,
+        owner: &str,
+        repo: &str,
+        limit: u32,
+    ) -> Result<Vec<GithubTag>, String> {
         check_name(owner)?;
         check_name(repo)?;
         let limit = limit.clamp(1, MAX_ITEMS) as usize;

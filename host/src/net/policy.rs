@@ -57,7 +57,10 @@ impl HostRule {
 
     /// The rule that lets a tracker reach the host of its `base-url` setting.
     pub fn for_url(url: &Url) -> Option<Self> {
-        let host = url.host_str()?.trim_matches(['[', ']']).to_ascii_lowercase();
+        let host = url
+            .host_str()?
+            .trim_matches(['[', ']'])
+            .to_ascii_lowercase();
         Some(Self {
             host,
             wildcard: false,
@@ -245,7 +248,13 @@ mod tests {
 
     #[test]
     fn bad_rules_are_explained() {
-        for bad in ["", "https://x.example", "a*.example", "x.example:http", "u@x.example"] {
+        for bad in [
+            "",
+            "https://x.example",
+            "a*.example",
+            "x.example:http",
+            "u@x.example",
+        ] {
             assert!(HostRule::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(

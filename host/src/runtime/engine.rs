@@ -52,6 +52,8 @@ fn start_ticker(engine: &Engine) {
             }
         });
     if let Err(e) = spawned {
-        tracing::error!("failed to start the epoch thread, plugin timeouts rely on tokio only: {e}");
+        tracing::error!(
+            "failed to start the epoch thread, plugin timeouts rely on tokio only: {e}"
+        );
     }
 }

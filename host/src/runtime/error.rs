@@ -35,7 +35,9 @@ pub enum PollError {
         message: String,
     },
     /// The guest returned more data than allowed.
-    #[error("returned {size} bytes of data, more than the {limit}-byte cap (set `max-output-mib` for this plugin)")]
+    #[error(
+        "returned {size} bytes of data, more than the {limit}-byte cap (set `max-output-mib` for this plugin)"
+    )]
     OutputTooLarge {
         /// Approximate size returned.
         size: u64,

@@ -81,7 +81,9 @@ impl HostState {
     /// The GitHub client, if this tracker may reach it.
     fn github(&mut self) -> Result<GithubClient, types::Error> {
         let Some(client) = self.services.github.clone() else {
-            return Err(types::Error::Other("the GitHub client is not available".into()));
+            return Err(types::Error::Other(
+                "the GitHub client is not available".into(),
+            ));
         };
         self.grant
             .check(client.base())

@@ -26,10 +26,10 @@ use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 pub use self::cache::{CacheOutcome, ComponentCache, sha256_hex};
 pub use self::engine::MAX_CONCURRENT_POLLS;
 pub use self::error::{ErrorKind, PollError, TrackerError};
-pub use self::host::{Services, Usage};
-pub use self::limits::{Limits, MAX_MEMORY_BYTES, MemoryLimitExceeded};
 use self::host::HostState;
+pub use self::host::{Services, Usage};
 use self::limits::MemoryCap;
+pub use self::limits::{Limits, MAX_MEMORY_BYTES, MemoryLimitExceeded};
 use crate::model::{self, PluginInfo, UpstreamData};
 use crate::net::Grant;
 
@@ -183,7 +183,10 @@ impl Runtime {
         loaded.iter().find(|p| p.sha256 == sha256).cloned()
     }
 
-    fn pre_instantiate(&self, component: &Component) -> anyhow::Result<bindings::TrackerPre<HostState>> {
+    fn pre_instantiate(
+        &self,
+        component: &Component,
+    ) -> anyhow::Result<bindings::TrackerPre<HostState>> {
         let pre = self.linker.instantiate_pre(component).map_err(|e| {
             anyhow::anyhow!(
                 "the component does not fit the `rollcall:plugin/tracker` world: {e}\n\
@@ -195,7 +198,12 @@ impl Runtime {
         })
     }
 
-    fn new_store(&self, grant: Arc<Grant>, limits: Limits, plugin: &str) -> (Store<HostState>, MemoryOutputPipe) {
+    fn new_store(
+        &self,
+        grant: Arc<Grant>,
+        limits: Limits,
+        plugin: &str,
+    ) -> (Store<HostState>, MemoryOutputPipe) {
         let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
         let wasi = WasiCtxBuilder::new()
             .stderr(stderr.clone())
@@ -229,7 +237,10 @@ impl Runtime {
         let (mut store, stderr) = self.new_store(Arc::new(Grant::default()), limits, "describe");
         let call = async {
             let instance = pre.instantiate_async(&mut store).await?;
-            instance.rollcall_plugin_tracking().call_describe(&mut store).await
+            instance
+                .rollcall_plugin_tracking()
+                .call_describe(&mut store)
+                .await
         };
         let info = match tokio::time::timeout(limits.timeout, call).await {
             Err(_) => anyhow::bail!("`describe` did not return within {:?}", limits.timeout),
@@ -360,7 +371,8 @@ fn upstream_data(data: types::UpstreamData) -> Result<UpstreamData, PollError> {
             return Err(bad("a release line has an empty name".into()));
         }
         let day = |raw: Option<String>, field: &str| {
-            model::tracker_day(raw, &format!("line `{}` {field}", l.name)).map_err(PollError::BadOutput)
+            model::tracker_day(raw, &format!("line `{}` {field}", l.name))
+                .map_err(PollError::BadOutput)
         };
         lines.push(model::ReleaseLine {
             release_date: day(l.release_date, "release-date")?,

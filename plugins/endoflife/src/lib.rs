@@ -91,7 +91,10 @@ impl Guest for EndOfLife {
                 "setting `product` = `{product}` is not an endoflife.date product name (lower case, digits, `-`, `.`)"
             )));
         }
-        let url = format!("{}/api/{product}.json", settings.base_url(DEFAULT_BASE_URL)?);
+        let url = format!(
+            "{}/api/{product}.json",
+            settings.base_url(DEFAULT_BASE_URL)?
+        );
         let cycles: Vec<Cycle> = rollcall_sdk::http::get_json(&url)?;
         convert(product, cycles)
     }
@@ -99,7 +102,9 @@ impl Guest for EndOfLife {
 
 fn convert(product: &str, cycles: Vec<Cycle>) -> Result<UpstreamData, Error> {
     if cycles.is_empty() {
-        return Err(Error::parse(format!("endoflife.date lists no cycles for `{product}`")));
+        return Err(Error::parse(format!(
+            "endoflife.date lists no cycles for `{product}`"
+        )));
     }
     let mut releases = Vec::new();
     let mut lines = Vec::new();
@@ -107,8 +112,9 @@ fn convert(product: &str, cycles: Vec<Cycle>) -> Result<UpstreamData, Error> {
         let name = cycle.cycle.into_string();
         let date = |field: &str, raw: Option<String>| -> Result<Option<String>, Error> {
             raw.map(|d| {
-                rollcall_sdk::date::iso_date(&d)
-                    .map_err(|_| Error::parse(format!("cycle `{name}`: `{field}` = `{d}` is not a date")))
+                rollcall_sdk::date::iso_date(&d).map_err(|_| {
+                    Error::parse(format!("cycle `{name}`: `{field}` = `{d}` is not a date"))
+                })
             })
             .transpose()
         };

@@ -69,28 +69,36 @@ fn convert(index: Index) -> Result<UpstreamData, Error> {
         let numeric = entry.version.split('-').next().unwrap_or_default();
         let line_name = rollcall_sdk::major_minor(numeric).to_owned();
         if !line_name.contains('.') || !line_name.chars().all(|c| c.is_ascii_digit() || c == '.') {
-            rollcall_sdk::log::warn(&format!("skipping unexpected kernel version `{}`", entry.version));
+            rollcall_sdk::log::warn(&format!(
+                "skipping unexpected kernel version `{}`",
+                entry.version
+            ));
             continue;
         }
-        let line = lines.entry(line_name.clone()).or_insert_with(|| ReleaseLine {
-            name: line_name.clone(),
-            label: None,
-            release_date: None,
-            end_of_active_support: None,
-            end_of_life: None,
-            is_eol: false,
-            eol_source: DateSource::Announced,
-            lts: false,
-            latest: None,
-            latest_date: None,
-        });
+        let line = lines
+            .entry(line_name.clone())
+            .or_insert_with(|| ReleaseLine {
+                name: line_name.clone(),
+                label: None,
+                release_date: None,
+                end_of_active_support: None,
+                end_of_life: None,
+                is_eol: false,
+                eol_source: DateSource::Announced,
+                lts: false,
+                latest: None,
+                latest_date: None,
+            });
         line.lts |= entry.moniker == "longterm";
         line.is_eol |= entry.iseol;
         if !prerelease {
             if numeric == line_name {
                 line.release_date = Some(date.clone());
             }
-            let newer = line.latest.as_deref().is_none_or(|cur| newer_than(numeric, cur));
+            let newer = line
+                .latest
+                .as_deref()
+                .is_none_or(|cur| newer_than(numeric, cur));
             if newer {
                 line.latest = Some(entry.version.clone());
                 line.latest_date = Some(date.clone());

@@ -14,8 +14,14 @@ pub fn iso_date(raw: &str) -> Result<String, Error> {
             .iter()
             .enumerate()
             .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
-    let month = date.get(5..7).and_then(|m| m.parse::<u8>().ok()).unwrap_or(0);
-    let day = date.get(8..10).and_then(|d| d.parse::<u8>().ok()).unwrap_or(0);
+    let month = date
+        .get(5..7)
+        .and_then(|m| m.parse::<u8>().ok())
+        .unwrap_or(0);
+    let day = date
+        .get(8..10)
+        .and_then(|d| d.parse::<u8>().ok())
+        .unwrap_or(0);
     if shaped && (1..=12).contains(&month) && (1..=31).contains(&day) {
         Ok(date.to_owned())
     } else {
@@ -30,7 +36,10 @@ mod tests {
     #[test]
     fn accepts_dates_and_timestamps_only() {
         assert_eq!(iso_date("2024-12-19").ok().as_deref(), Some("2024-12-19"));
-        assert_eq!(iso_date("2024-12-19T10:00:00Z").ok().as_deref(), Some("2024-12-19"));
+        assert_eq!(
+            iso_date("2024-12-19T10:00:00Z").ok().as_deref(),
+            Some("2024-12-19")
+        );
         for bad in ["", "2024-13-01", "19.12.2024", "2024-1-1", "true"] {
             assert!(iso_date(bad).is_err(), "{bad}");
         }

@@ -28,9 +28,9 @@ pub mod date;
 pub mod http;
 mod settings;
 
-pub use settings::Settings;
 /// Re-exported so trackers parse JSON with the same version the SDK uses.
 pub use serde_json;
+pub use settings::Settings;
 
 #[doc(hidden)]
 pub mod bindings {
@@ -130,7 +130,12 @@ mod tests {
 
     #[test]
     fn major_minor_cuts_after_the_second_component() {
-        for (version, line) in [("6.12.4", "6.12"), ("6.12", "6.12"), ("7", "7"), ("1.2.3.4", "1.2")] {
+        for (version, line) in [
+            ("6.12.4", "6.12"),
+            ("6.12", "6.12"),
+            ("7", "7"),
+            ("1.2.3.4", "1.2"),
+        ] {
             assert_eq!(major_minor(version), line, "{version}");
         }
     }

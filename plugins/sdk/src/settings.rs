@@ -70,7 +70,10 @@ impl Settings {
 
     /// The `base-url` setting without a trailing slash, or `default`.
     pub fn base_url(&self, default: &str) -> Result<String, Error> {
-        let url = self.get_or("base-url", default).trim().trim_end_matches('/');
+        let url = self
+            .get_or("base-url", default)
+            .trim()
+            .trim_end_matches('/');
         if !(url.starts_with("https://") || url.starts_with("http://")) {
             return Err(Error::config(format!(
                 "setting `base-url` = `{url}` must start with `https://`"
@@ -104,8 +107,18 @@ mod tests {
     #[test]
     fn base_url_drops_trailing_slash_and_rejects_other_schemes() {
         let s = settings(&[("base-url", "http://127.0.0.1:9/x/")]);
-        assert_eq!(s.base_url("https://d").ok().as_deref(), Some("http://127.0.0.1:9/x"));
-        assert!(settings(&[("base-url", "ftp://x")]).base_url("https://d").is_err());
-        assert_eq!(settings(&[]).base_url("https://d/").ok().as_deref(), Some("https://d"));
+        assert_eq!(
+            s.base_url("https://d").ok().as_deref(),
+            Some("http://127.0.0.1:9/x")
+        );
+        assert!(
+            settings(&[("base-url", "ftp://x")])
+                .base_url("https://d")
+                .is_err()
+        );
+        assert_eq!(
+            settings(&[]).base_url("https://d/").ok().as_deref(),
+            Some("https://d")
+        );
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! Modes: `ok` (one release), `spin` (endless loop), `hog` (allocates until stopped), `panic`,
 //! `probe` (tries files, directories and environment variables, and reports what it saw), `fetch`
-//! (GETs the `url` setting and reports the status), `flood` (returns `count` large releases).
+//! (GETs the `url` setting and reports the status), `github` (lists `owner/repo`'s releases
+//! through the host), `flood` (returns `count` large releases).
 
 use rollcall_sdk::{Error, Guest, PluginInfo, Release, Settings, UpstreamData};
 
@@ -34,9 +35,14 @@ impl Guest for Hostile {
             summary: "misbehaves on purpose to prove the sandbox".into(),
             hosts: vec!["allowed.example".into()],
             settings: vec![
-                rollcall_sdk::required_setting("mode", "ok, spin, hog, panic, probe, fetch or flood"),
+                rollcall_sdk::required_setting(
+                    "mode",
+                    "ok, spin, hog, panic, probe, fetch or flood",
+                ),
                 rollcall_sdk::setting("url", "what `fetch` requests", None),
                 rollcall_sdk::setting("count", "how many releases `flood` returns", Some("1000")),
+                rollcall_sdk::setting("owner", "GitHub owner for `github`", None),
+                rollcall_sdk::setting("repo", "GitHub repository for `github`", None),
                 rollcall_sdk::base_url_setting("https://allowed.example"),
             ],
         }
@@ -57,6 +63,24 @@ impl Guest for Hostile {
                     format!("{}.0.0", response.status),
                     Some(format!("bytes={}", response.body.len())),
                 )]))
+            }
+            "github" => {
+                let owner = settings.require("owner")?;
+                let repo = settings.require("repo")?;
+                let releases = rollcall_sdk::github::releases(owner, repo, 50)?;
+                Ok(data(
+                    releases
+                        .into_iter()
+                        .filter(|r| !r.draft)
+                        .map(|r| Release {
+                            version: r.tag.trim_start_matches('v').to_owned(),
+                            date: r.published_at.map(|d| d.chars().take(10).collect()),
+                            prerelease: r.prerelease,
+                            line: None,
+                            url: Some(r.url),
+                        })
+                        .collect(),
+                ))
             }
             "flood" => {
                 let count: usize = settings.parse_or("count", 1000)?;

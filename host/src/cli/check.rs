@@ -1,0 +1,122 @@
+//! `rollcall check`.
+
+use std::io::{IsTerminal, Write};
+
+use clap::{Args, ValueEnum};
+
+use super::{Cli, Format, build_runtime, load_config};
+use crate::day::Day;
+use crate::evaluate::Severity;
+use crate::exit;
+use crate::run::{self, RunFailure};
+
+/// The lowest severity that makes `check` exit with status 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Any verdict, even `current`
+    Ok,
+    /// `info` and worse (superseded, ahead)
+    Info,
+    /// `warning` and worse (behind, eol-soon, missing, unknown, error)
+    Warning,
+    /// Only `critical` (end of life)
+    Critical,
+    /// Never: exit 0 whatever the verdicts
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Ok => Some(Severity::Ok),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::Never => None,
+        }
+    }
+}
+
+const CHECK_HELP: &str = "\
+Examples:
+  rollcall check
+  rollcall check --format json > report.json
+  rollcall check --fail-on warning   # for cron: non-zero when anything needs attention
+
+Exit status:
+  0  nothing at or above --fail-on
+  1  findings at or above --fail-on
+  2  bad command line or config (the error names file, line and column)
+  3  the run could not complete (every tracker failed)";
+
+/// Arguments of `rollcall check`.
+#[derive(Debug, Args)]
+#[command(after_help = CHECK_HELP)]
+pub struct CheckArgs {
+    /// Output format; `json` prints the `rollcall.report/v1` document and nothing else on stdout
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Exit with status 1 when a verdict has this severity or worse
+    #[arg(long, value_enum, default_value_t = FailOn::Critical)]
+    pub fail_on: FailOn,
+
+    /// Evaluate as of this day (YYYY-MM-DD) instead of today, for reproducible reports
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub today: Option<Day>,
+}
+
+fn parse_day(raw: &str) -> Result<Day, String> {
+    raw.parse()
+}
+
+/// Runs `check` and returns the exit status.
+pub async fn run(cli: &Cli, args: &CheckArgs) -> u8 {
+    let config = match load_config(cli) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let runtime = match build_runtime(cli, Some(&config)) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let today = args.today.unwrap_or_else(Day::today);
+    let report = match run::check(&config, runtime, today).await {
+        Ok(report) => report,
+        Err(RunFailure::Config(e)) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+
+    let text = match args.format {
+        Format::Json => report.to_json(),
+        Format::Table => report.to_table(),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {e}");
+            return exit::INCOMPLETE;
+        }
+    }
+    if args.format == Format::Table || std::io::stderr().is_terminal() {
+        for error in &report.errors {
+            eprintln!("error: watch `{}`: {}", error.watch, error.message);
+        }
+        eprintln!("{}", report.summary_line());
+    }
+
+    let watches = report.summary.watches;
+    if watches > 0 && report.summary.failed_watches == watches {
+        eprintln!("error: every tracker failed; the report has no upstream data");
+        return exit::INCOMPLETE;
+    }
+    match (args.fail_on.threshold(), report.worst()) {
+        (Some(threshold), Some(worst)) if worst >= threshold => exit::FINDINGS,
+        _ => exit::OK,
+    }
+}

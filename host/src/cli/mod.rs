@@ -1,0 +1,146 @@
+//! The command line: arguments, logging, and the mapping of results to exit statuses. One file
+//! per subcommand; none of them holds business logic.
+
+mod check;
+mod plugin;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+use crate::exit;
+use crate::net::HttpClient;
+use crate::net::github::GithubClient;
+use crate::runtime::{ComponentCache, Runtime, RuntimeOptions, Services};
+
+const AFTER_HELP: &str = "\
+Exit status:
+  0  nothing at or above --fail-on
+  1  findings at or above --fail-on
+  2  bad command line or config
+  3  the run could not complete (every tracker failed)
+
+Environment:
+  GITHUB_TOKEN        token for the `github` import (never shown to plugins)
+  ROLLCALL_LOG        log filter, e.g. `info` or `rollcall=debug` (logs go to stderr)
+  ROLLCALL_CACHE_DIR  where compiled plugins are cached";
+
+/// rollcall takes the roll of a distribution's upstreams.
+///
+/// Sandboxed WebAssembly trackers read what upstreams released and how long each release line
+/// is supported; rollcall compares that with what distributions ship and reports divergence and
+/// end of life as a table, as JSON, and as an exit status.
+#[derive(Debug, Parser)]
+#[command(name = "rollcall", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Config file [default: ./rollcall.toml, then ~/.config/rollcall/rollcall.toml, then the
+    /// embedded default]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Directory for compiled plugins [default: ~/.cache/rollcall/components]
+    #[arg(long, global = true, value_name = "DIR", env = "ROLLCALL_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Compile plugins every time instead of caching them on disk
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate every watch: what distros ship against what upstream released and supports
+    Check(check::CheckArgs),
+    /// List, run and inspect trackers
+    #[command(subcommand)]
+    Plugin(plugin::PluginCommand),
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people
+    Table,
+    /// One JSON document on stdout, nothing else
+    Json,
+}
+
+/// Parses the command line, runs it, and returns the exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::INCOMPLETE);
+        }
+    };
+    let code = runtime.block_on(async {
+        match cli.command {
+            Command::Check(ref args) => check::run(&cli, args).await,
+            Command::Plugin(ref command) => plugin::run(&cli, command).await,
+        }
+    });
+    ExitCode::from(code)
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ROLLCALL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// Loads the config or prints why not.
+fn load_config(cli: &Cli) -> Result<Config, u8> {
+    Config::discover(cli.config.as_deref()).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::USAGE
+    })
+}
+
+/// The plugin runtime for this config.
+fn build_runtime(cli: &Cli, config: Option<&Config>) -> Result<Arc<Runtime>, u8> {
+    let fail = |what: &str, e: anyhow::Error| {
+        eprintln!("error: cannot {what}: {e:#}");
+        exit::INCOMPLETE
+    };
+    let http = HttpClient::new().map_err(|e| fail("build the HTTP client", e))?;
+    let github_base = std::env::var("ROLLCALL_GITHUB_API")
+        .unwrap_or_else(|_| "https://api.github.com".to_owned());
+    let github = url::Url::parse(&github_base)
+        .map_err(anyhow::Error::from)
+        .and_then(|base| GithubClient::new(&base, std::env::var("GITHUB_TOKEN").ok()))
+        .map_err(|e| tracing::warn!("the `github` import is unavailable: {e:#}"))
+        .ok();
+    let cache_dir = if cli.no_cache {
+        None
+    } else {
+        cli.cache_dir.clone().or_else(ComponentCache::default_dir)
+    };
+    let options = RuntimeOptions {
+        cache_dir,
+        max_memory_bytes: config.map_or(
+            crate::runtime::Limits::default().memory_bytes,
+            Config::max_memory_bytes,
+        ),
+        services: Arc::new(Services { http, github }),
+    };
+    Runtime::new(options)
+        .map(Arc::new)
+        .map_err(|e| fail("start the plugin runtime", e))
+}

@@ -1,0 +1,325 @@
+//! `rollcall.toml`: watches, distros and plugins.
+//!
+//! Parsing is strict (`deny_unknown_fields`, typed values) so serde and toml report the line and
+//! column of every mistake; checks that need more than one value (a watch naming an unknown
+//! tracker or distro) keep the span of what they check, and report through [`ConfigError`] in
+//! the same shape. See `docs/config.md` for the reference.
+
+mod error;
+mod values;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+pub use self::error::ConfigError;
+pub use self::values::{Name, PackageNames, SettingValue};
+use crate::runtime::{Limits, MAX_MEMORY_BYTES};
+use crate::versions::Scheme;
+
+/// The config used when no file is given or found.
+pub const DEFAULT_CONFIG: &str = include_str!("../default.toml");
+
+/// Where a config came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A file on disk.
+    File(PathBuf),
+    /// The config built into the binary.
+    Embedded,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::File(path) => write!(f, "{}", path.display()),
+            Origin::Embedded => f.write_str("<embedded default config>"),
+        }
+    }
+}
+
+/// A parsed config, with its text kept for error positions.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where it came from.
+    pub origin: Origin,
+    source: Arc<str>,
+    /// The watches, in file order.
+    pub watches: Vec<Watch>,
+    /// The distros, by name.
+    pub distros: BTreeMap<String, Distro>,
+    /// Plugin limits and third-party plugins, by name.
+    pub plugins: BTreeMap<String, PluginConfig>,
+}
+
+/// One `[[watch]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Watch {
+    /// Unique name, kebab-case.
+    pub name: Spanned<Name>,
+    /// The tracker that reads the upstream.
+    pub tracker: Spanned<String>,
+    /// Settings passed to the tracker.
+    #[serde(default)]
+    pub settings: BTreeMap<Spanned<String>, SettingValue>,
+    /// Package names per distro.
+    #[serde(default)]
+    pub packages: BTreeMap<Spanned<String>, PackageNames>,
+    /// How versions are ordered.
+    #[serde(default)]
+    pub scheme: Scheme,
+    /// Count pre-releases as newer versions.
+    #[serde(default)]
+    pub prereleases: bool,
+}
+
+/// The kinds of distro source. More arrive with the distro-sources issue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DistroKind {
+    /// Versions written in the config.
+    Static,
+}
+
+/// One `[distros.NAME]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Distro {
+    /// Where the versions come from.
+    pub kind: DistroKind,
+    /// A human name (`openSUSE Leap 15.6`).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// For `static`: package name → version, as the distro writes it.
+    #[serde(default)]
+    pub packages: BTreeMap<String, String>,
+}
+
+/// One `[plugins.NAME]`: limits for any plugin, and the file and grants of a third-party one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PluginConfig {
+    /// A third-party tracker: its `.wasm` file, relative to the config file.
+    #[serde(default)]
+    pub path: Option<Spanned<PathBuf>>,
+    /// Hosts a third-party tracker may reach (it must also declare them).
+    #[serde(default)]
+    pub allow_hosts: Vec<Spanned<String>>,
+    /// Memory cap, MiB.
+    #[serde(default)]
+    pub memory_mib: Option<Spanned<u32>>,
+    /// Wall time of a poll, seconds.
+    #[serde(default)]
+    pub timeout_secs: Option<Spanned<u32>>,
+    /// Wall time of one HTTP request, seconds.
+    #[serde(default)]
+    pub request_timeout_secs: Option<Spanned<u32>>,
+    /// Requests per poll.
+    #[serde(default)]
+    pub max_http_calls: Option<u32>,
+    /// Largest response body, MiB.
+    #[serde(default)]
+    pub max_response_mib: Option<Spanned<u32>>,
+    /// Largest returned data, MiB.
+    #[serde(default)]
+    pub max_output_mib: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    watch: Vec<Watch>,
+    #[serde(default)]
+    distros: BTreeMap<Spanned<Name>, Distro>,
+    #[serde(default)]
+    plugins: BTreeMap<Spanned<Name>, PluginConfig>,
+}
+
+impl Config {
+    /// Parses `source`; `origin` names it in errors.
+    pub fn parse(source: &str, origin: Origin) -> Result<Self, ConfigError> {
+        let source: Arc<str> = Arc::from(source);
+        let raw: RawConfig =
+            toml::from_str(&source).map_err(|e| ConfigError::from_toml(&origin, &source, &e))?;
+        let config = Self {
+            origin,
+            source,
+            watches: raw.watch,
+            distros: raw
+                .distros
+                .into_iter()
+                .map(|(k, v)| (k.into_inner().into_string(), v))
+                .collect(),
+            plugins: raw
+                .plugins
+                .into_iter()
+                .map(|(k, v)| (k.into_inner().into_string(), v))
+                .collect(),
+        };
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Reads and parses a file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Io {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        Self::parse(&text, Origin::File(path.to_owned()))
+    }
+
+    /// `explicit` if given; else `./rollcall.toml`, else `$XDG_CONFIG_HOME/rollcall/rollcall.toml`
+    /// (or `~/.config/…`), else the embedded default.
+    pub fn discover(explicit: Option<&Path>) -> Result<Self, ConfigError> {
+        if let Some(path) = explicit {
+            return Self::load(path);
+        }
+        let user = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+            .map(|dir| dir.join("rollcall").join("rollcall.toml"));
+        let candidates = std::iter::once(PathBuf::from("rollcall.toml")).chain(user);
+        for path in candidates {
+            if path.is_file() {
+                return Self::load(&path);
+            }
+        }
+        Self::parse(DEFAULT_CONFIG, Origin::Embedded)
+    }
+
+    /// An error pointing at `span` of this config.
+    pub fn error_at(
+        &self,
+        span: Range<usize>,
+        message: String,
+        help: Option<String>,
+    ) -> ConfigError {
+        ConfigError::at(&self.origin, &self.source, span, message, help)
+    }
+
+    /// The directory relative paths are resolved against.
+    pub fn base_dir(&self) -> PathBuf {
+        match &self.origin {
+            Origin::File(path) => path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| PathBuf::from(".")),
+            Origin::Embedded => PathBuf::from("."),
+        }
+    }
+
+    /// The limits of plugin `name`: defaults, overridden by `[plugins.NAME]`.
+    pub fn limits(&self, name: &str) -> Limits {
+        let mut limits = Limits::default();
+        let Some(p) = self.plugins.get(name) else {
+            return limits;
+        };
+        let mib = |v: &Spanned<u32>| (*v.get_ref() as usize) << 20;
+        if let Some(v) = &p.memory_mib {
+            limits.memory_bytes = mib(v);
+        }
+        if let Some(v) = &p.timeout_secs {
+            limits.timeout = std::time::Duration::from_secs((*v.get_ref()).into());
+        }
+        if let Some(v) = &p.request_timeout_secs {
+            limits.request_timeout = std::time::Duration::from_secs((*v.get_ref()).into());
+        }
+        if let Some(v) = p.max_http_calls {
+            limits.max_http_calls = v;
+        }
+        if let Some(v) = &p.max_response_mib {
+            limits.max_response_bytes = mib(v) as u64;
+        }
+        if let Some(v) = &p.max_output_mib {
+            limits.max_output_bytes = mib(v) as u64;
+        }
+        limits
+    }
+
+    /// The largest memory cap of any plugin.
+    pub fn max_memory_bytes(&self) -> usize {
+        self.plugins
+            .keys()
+            .map(|name| self.limits(name).memory_bytes)
+            .chain([Limits::default().memory_bytes])
+            .max()
+            .unwrap_or(MAX_MEMORY_BYTES)
+    }
+
+    /// Checks that need the whole file: unique watch names, known distros, sane limits.
+    fn check(&self) -> Result<(), ConfigError> {
+        let mut seen: BTreeMap<&str, Range<usize>> = BTreeMap::new();
+        for watch in &self.watches {
+            let name = watch.name.get_ref().as_str();
+            if seen.insert(name, watch.name.span()).is_some() {
+                return Err(self.error_at(
+                    watch.name.span(),
+                    format!("a second watch is called `{name}`"),
+                    Some("give every watch a unique name".into()),
+                ));
+            }
+            for distro in watch.packages.keys() {
+                if !self.distros.contains_key(distro.get_ref()) {
+                    let known = join_names(self.distros.keys());
+                    return Err(self.error_at(
+                        distro.span(),
+                        format!("watch `{name}` maps packages for distro `{}`, which is not configured", distro.get_ref()),
+                        Some(format!("configured distros: {known}; add a `[distros.{}]` table or fix the name", distro.get_ref())),
+                    ));
+                }
+            }
+        }
+        for plugin in self.plugins.values() {
+            let limits = [
+                (
+                    &plugin.memory_mib,
+                    1,
+                    (MAX_MEMORY_BYTES >> 20) as u32,
+                    "memory-mib",
+                ),
+                (&plugin.timeout_secs, 1, 3600, "timeout-secs"),
+                (
+                    &plugin.request_timeout_secs,
+                    1,
+                    3600,
+                    "request-timeout-secs",
+                ),
+                (&plugin.max_response_mib, 1, 1024, "max-response-mib"),
+                (&plugin.max_output_mib, 1, 1024, "max-output-mib"),
+            ];
+            for (value, min, max, key) in limits {
+                if let Some(v) = value
+                    && !(min..=max).contains(v.get_ref())
+                {
+                    return Err(self.error_at(
+                        v.span(),
+                        format!("`{key}` = {} is out of range", v.get_ref()),
+                        Some(format!("use a value from {min} to {max}")),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `a`, `b`, `c` — or `none`.
+pub fn join_names<'a>(names: impl Iterator<Item = &'a String>) -> String {
+    let list: Vec<String> = names.map(|n| format!("`{n}`")).collect();
+    if list.is_empty() {
+        "none".to_owned()
+    } else {
+        list.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,258 @@
+//! One run of `rollcall check`: plan the watches, poll their trackers concurrently, read what the
+//! distros ship, evaluate, and assemble the report.
+//!
+//! Failures stay local: a tracker that cannot be compiled, times out or returns garbage turns
+//! its own watch's verdicts into `error` and adds an entry to the report's `errors`; every other
+//! watch completes. Only a config mistake stops the run before it starts.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::config::{Config, ConfigError, DistroKind, Watch};
+use crate::day::Day;
+use crate::evaluate::{self, Facts};
+use crate::model::{PluginInfo, UpstreamData};
+use crate::report::{Report, RunError};
+use crate::runtime::{MAX_CONCURRENT_POLLS, Plugin, PollOutcome, Runtime};
+use crate::trackers::{self, TrackerSource};
+
+/// Why a run did not produce a report.
+#[derive(Debug, thiserror::Error)]
+pub enum RunFailure {
+    /// The config is wrong; nothing ran.
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+}
+
+/// A plugin ready to poll, or why it is not.
+type Loaded = Result<(TrackerSource, Arc<Plugin>), String>;
+
+/// Loads every tracker the config's watches name; checks tracker names and settings.
+pub async fn load_trackers(
+    config: &Config,
+    runtime: &Runtime,
+) -> Result<BTreeMap<String, Loaded>, ConfigError> {
+    let mut loaded: BTreeMap<String, Loaded> = BTreeMap::new();
+    for watch in &config.watches {
+        let name = watch.tracker.get_ref();
+        if loaded.contains_key(name) {
+            continue;
+        }
+        let Some(source) = trackers::resolve(config, name) else {
+            let known = trackers::known_names(config).join(", ");
+            return Err(config.error_at(
+                watch.tracker.span(),
+                format!("watch `{}` names tracker `{name}`, which does not exist", watch.name.get_ref()),
+                Some(format!(
+                    "known trackers: {known}; a third-party tracker needs `[plugins.{name}] path = \"….wasm\"`"
+                )),
+            ));
+        };
+        let bytes = match &source {
+            TrackerSource::Builtin(bytes) => Ok(bytes.to_vec()),
+            TrackerSource::File(path) => std::fs::read(path)
+                .map_err(|e| format!("cannot read plugin `{}`: {e}", path.display())),
+        };
+        let result = match bytes {
+            Ok(bytes) => runtime
+                .load(&bytes)
+                .await
+                .map(|plugin| (source, plugin))
+                .map_err(|e| format!("cannot load tracker `{name}`: {e:#}")),
+            Err(e) => Err(e),
+        };
+        loaded.insert(name.clone(), result);
+    }
+    for watch in &config.watches {
+        if let Some(Ok((_, plugin))) = loaded.get(watch.tracker.get_ref()) {
+            check_settings(config, watch, plugin.info())?;
+        }
+    }
+    Ok(loaded)
+}
+
+/// Every setting a watch gives must be one the tracker reads, and every required one given.
+fn check_settings(config: &Config, watch: &Watch, info: &PluginInfo) -> Result<(), ConfigError> {
+    let known = || {
+        info.settings
+            .iter()
+            .map(|s| format!("`{}`", s.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for key in watch.settings.keys() {
+        if info.setting(key.get_ref()).is_none() {
+            return Err(config.error_at(
+                key.span(),
+                format!(
+                    "tracker `{}` has no setting `{}`",
+                    watch.tracker.get_ref(),
+                    key.get_ref()
+                ),
+                Some(format!("its settings are: {}", known())),
+            ));
+        }
+    }
+    for setting in info.settings.iter().filter(|s| s.required) {
+        if !watch.settings.contains_key(setting.name.as_str()) {
+            return Err(config.error_at(
+                watch.name.span(),
+                format!(
+                    "watch `{}` does not give setting `{}`, which tracker `{}` requires",
+                    watch.name.get_ref(),
+                    setting.name,
+                    watch.tracker.get_ref()
+                ),
+                Some(format!(
+                    "add `{} = \"…\"` under the watch's `settings` ({})",
+                    setting.name, setting.description
+                )),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Runs every watch of `config` and evaluates them as of `today`.
+pub async fn check(
+    config: &Config,
+    runtime: Arc<Runtime>,
+    today: Day,
+) -> Result<Report, RunFailure> {
+    let loaded = load_trackers(config, &runtime).await?;
+    let limit = Arc::new(Semaphore::new(MAX_CONCURRENT_POLLS));
+    let mut polls: JoinSet<(usize, Result<PollOutcome, (String, String)>)> = JoinSet::new();
+
+    for (index, watch) in config.watches.iter().enumerate() {
+        let name = watch.tracker.get_ref();
+        let prepared = match loaded.get(name) {
+            Some(Ok((source, plugin))) => {
+                let settings: Vec<(String, String)> = watch
+                    .settings
+                    .iter()
+                    .map(|(k, v)| (k.get_ref().clone(), v.0.clone()))
+                    .collect();
+                let base_url = settings
+                    .iter()
+                    .find(|(k, _)| k == "base-url")
+                    .map(|(_, v)| v.as_str());
+                trackers::grant(
+                    name,
+                    source,
+                    plugin.info(),
+                    config.plugins.get(name),
+                    base_url,
+                )
+                .map(|grant| (plugin.clone(), settings, grant))
+                .map_err(|e| ("denied".to_owned(), e))
+            }
+            Some(Err(e)) => Err(("host".to_owned(), e.clone())),
+            None => Err((
+                "host".to_owned(),
+                format!("tracker `{name}` was not loaded"),
+            )),
+        };
+        let (plugin, settings, grant) = match prepared {
+            Ok(p) => p,
+            Err(e) => {
+                polls.spawn(async move { (index, Err(e)) });
+                continue;
+            }
+        };
+        let limits = config.limits(name);
+        let runtime = runtime.clone();
+        let limit = limit.clone();
+        polls.spawn(async move {
+            let _permit = limit.acquire_owned().await;
+            let outcome = runtime.poll(&plugin, &settings, grant, limits).await;
+            (index, Ok(outcome))
+        });
+    }
+
+    let mut outcomes: BTreeMap<usize, Result<UpstreamData, (String, String)>> = BTreeMap::new();
+    while let Some(joined) = polls.join_next().await {
+        let (index, result) = match joined {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!("a poll task failed: {e}");
+                continue;
+            }
+        };
+        let watch = &config.watches[index];
+        let outcome = match result {
+            Err(e) => Err(e),
+            Ok(outcome) => {
+                tracing::info!(
+                    watch = %watch.name.get_ref(),
+                    tracker = %watch.tracker.get_ref(),
+                    ms = outcome.duration.as_millis() as u64,
+                    calls = outcome.usage.calls,
+                    bytes = outcome.usage.bytes_in,
+                    ok = outcome.result.is_ok(),
+                    "polled"
+                );
+                outcome.result.map_err(|e| {
+                    let kind = serde_json::to_value(e.kind())
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_else(|| "plugin".into());
+                    (kind, e.to_string())
+                })
+            }
+        };
+        outcomes.insert(index, outcome);
+    }
+
+    let mut verdicts = Vec::new();
+    let mut errors = Vec::new();
+    for (index, watch) in config.watches.iter().enumerate() {
+        let outcome = outcomes
+            .remove(&index)
+            .unwrap_or_else(|| Err(("host".into(), "the poll did not finish".into())));
+        if let Err((kind, message)) = &outcome {
+            errors.push(RunError {
+                watch: watch.name.get_ref().to_string(),
+                tracker: Some(watch.tracker.get_ref().clone()),
+                kind: kind.clone(),
+                message: message.clone(),
+            });
+        }
+        for (distro_name, packages) in &watch.packages {
+            let distro_name = distro_name.get_ref();
+            let Some(distro) = config.distros.get(distro_name) else {
+                continue;
+            };
+            for package in &packages.0 {
+                let facts = Facts {
+                    watch: watch.name.get_ref().as_str(),
+                    tracker: watch.tracker.get_ref(),
+                    distro: distro_name,
+                    package,
+                    scheme: watch.scheme,
+                    prereleases: watch.prereleases,
+                    today,
+                };
+                let shipped = match distro.kind {
+                    DistroKind::Static => distro.packages.get(package),
+                };
+                let verdict = match (&outcome, shipped) {
+                    (Err((_, message)), shipped) => {
+                        facts.error(shipped.map(String::as_str), message)
+                    }
+                    (Ok(_), None) => facts.missing(),
+                    (Ok(data), Some(version)) => evaluate::evaluate(&facts, data, version),
+                };
+                verdicts.push(verdict);
+            }
+        }
+    }
+    Ok(Report::new(
+        config.origin.to_string(),
+        verdicts,
+        errors,
+        config.watches.len() as u32,
+    ))
+}

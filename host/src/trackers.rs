@@ -1,0 +1,114 @@
+//! Which tracker a watch names: a built-in one embedded in the binary, or a third-party `.wasm`
+//! file configured under `[plugins.NAME]`. Also builds each watch's network [`Grant`].
+
+use std::path::PathBuf;
+
+use crate::artifacts;
+use crate::config::{Config, PluginConfig};
+use crate::model::PluginInfo;
+use crate::net::{Grant, HostRule};
+
+/// Where a tracker's component comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrackerSource {
+    /// Embedded in the binary.
+    Builtin(&'static [u8]),
+    /// A file named in the config (path resolved against the config's directory).
+    File(PathBuf),
+}
+
+/// Names of the built-in trackers.
+pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+    artifacts::BUILTIN.iter().map(|(name, _)| *name)
+}
+
+/// The component of built-in tracker `name`.
+pub fn builtin(name: &str) -> Option<&'static [u8]> {
+    artifacts::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, bytes)| *bytes)
+}
+
+/// Every tracker name a watch may use with this config, sorted.
+pub fn known_names(config: &Config) -> Vec<String> {
+    let mut names: Vec<String> = builtin_names().map(str::to_owned).collect();
+    names.extend(
+        config
+            .plugins
+            .iter()
+            .filter(|(_, p)| p.path.is_some())
+            .map(|(n, _)| n.clone()),
+    );
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Resolves a tracker name: a configured file wins over a built-in of the same name.
+pub fn resolve(config: &Config, name: &str) -> Option<TrackerSource> {
+    if let Some(path) = config.plugins.get(name).and_then(|p| p.path.as_ref()) {
+        return Some(TrackerSource::File(config.base_dir().join(path.get_ref())));
+    }
+    builtin(name).map(TrackerSource::Builtin)
+}
+
+/// The hosts a watch's tracker may reach.
+///
+/// A built-in tracker gets the hosts it declares. A third-party tracker gets them only if the
+/// config's `allow-hosts` grants every one; otherwise the error says what to add. Either way the
+/// host of a `base-url` setting is granted: the user wrote it.
+pub fn grant(
+    name: &str,
+    source: &TrackerSource,
+    info: &PluginInfo,
+    plugin_config: Option<&PluginConfig>,
+    base_url: Option<&str>,
+) -> Result<Grant, String> {
+    let mut grant = Grant::default();
+    let declared: Vec<HostRule> = info
+        .hosts
+        .iter()
+        .filter_map(|h| match HostRule::parse(h) {
+            Ok(rule) => Some(rule),
+            Err(e) => {
+                tracing::warn!(plugin = name, "ignoring a host the tracker declares: {e}");
+                None
+            }
+        })
+        .collect();
+    match source {
+        TrackerSource::Builtin(_) => declared.into_iter().for_each(|r| grant.add(r)),
+        TrackerSource::File(_) => {
+            let allowed: Vec<HostRule> = plugin_config
+                .map(|p| {
+                    p.allow_hosts
+                        .iter()
+                        .filter_map(|h| HostRule::parse(h.get_ref()).ok())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let missing: Vec<String> = declared
+                .iter()
+                .filter(|r| !allowed.contains(r))
+                .map(|r| format!("\"{r}\""))
+                .collect();
+            if !missing.is_empty() {
+                return Err(format!(
+                    "plugin `{name}` asks for hosts the config does not grant: {}; \
+                     add them to `allow-hosts` under `[plugins.{name}]` if you trust it",
+                    missing.join(", ")
+                ));
+            }
+            declared.into_iter().for_each(|r| grant.add(r));
+        }
+    }
+    if let Some(base) = base_url {
+        let url = url::Url::parse(base)
+            .map_err(|e| format!("setting `base-url` = `{base}` is not a URL: {e}"))?;
+        if let Some(rule) = HostRule::for_url(&url) {
+            grant.add(rule);
+        }
+    }
+    Ok(grant)
+}

@@ -1,0 +1,282 @@
+//! The `rollcall` executable: exit statuses, the JSON report against its schema, `plugin run`.
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::support::{self, Reply, Server};
+
+const BIN: &str = env!("CARGO_BIN_EXE_rollcall");
+
+async fn rollcall(cache: &Path, args: &[&str]) -> Output {
+    tokio::process::Command::new(BIN)
+        .args(args)
+        .arg("--cache-dir")
+        .arg(cache)
+        .env_remove("ROLLCALL_LOG")
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .await
+        .expect("run rollcall")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn write_config(dir: &Path, body: &str) -> String {
+    let path = dir.join("rollcall.toml");
+    std::fs::write(&path, body).expect("write config");
+    path.display().to_string()
+}
+
+fn validate_report(json: &serde_json::Value) {
+    let schema: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(support::root().join("docs/report.schema.json")).expect("schema file"),
+    )
+    .expect("schema is JSON");
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.enable_format_assertions();
+    compiler
+        .add_resource("https://rollcall.invalid/schemas/report-v1.json", schema)
+        .expect("add schema");
+    let index = compiler
+        .compile(
+            "https://rollcall.invalid/schemas/report-v1.json",
+            &mut schemas,
+        )
+        .expect("the schema compiles");
+    if let Err(e) = schemas.validate(json, index) {
+        panic!("report does not match docs/report.schema.json: {e:#}\n{json:#}");
+    }
+}
+
+/// Leap-like distro against endoflife.date's real kernel data, served on loopback.
+fn kernel_config(server: &Server) -> String {
+    format!(
+        "[distros.leap]\nkind = \"static\"\npackages = {{ kernel-default = \"6.4.0-150600.23.25.1\", newer = \"6.12.104-1.1\" }}\n\
+         [[watch]]\nname = \"linux\"\ntracker = \"endoflife\"\n\
+         settings = {{ product = \"linux-kernel\", base-url = \"{}\" }}\n\
+         packages = {{ leap = [\"kernel-default\", \"newer\", \"absent\"] }}\n",
+        server.url("")
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn check_prints_a_report_that_matches_its_schema_and_exits_by_severity() {
+    let server = Server::start(vec![(
+        "/api/linux-kernel.json",
+        Reply::ok(support::fixture("endoflife/linux-kernel.json")),
+    )])
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(dir.path(), &kernel_config(&server));
+    let args = [
+        "check",
+        "--config",
+        &config,
+        "--format",
+        "json",
+        "--today",
+        "2026-11-26",
+    ];
+
+    let out = rollcall(dir.path(), &args).await;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an eol line is critical: {}",
+        text(&out.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("stdout is JSON only");
+    validate_report(&report);
+    assert_eq!(report["schema"], "rollcall.report/v1");
+    let verdicts = report["verdicts"].as_array().expect("verdicts");
+    assert_eq!(verdicts.len(), 3);
+    let eol = &verdicts[0];
+    assert_eq!(eol["status"], "eol");
+    assert_eq!(eol["severity"], "critical");
+    assert_eq!(eol["shipped"], "6.4.0-150600.23.25.1");
+    assert_eq!(eol["shipped_upstream"], "6.4.0");
+    assert_eq!(eol["line"], "6.4");
+    assert_eq!(eol["eol"], "2023-09-13");
+    assert_eq!(eol["latest_in_line"], "6.4.16");
+    assert_eq!(eol["latest"], "7.2.0");
+    assert_eq!(eol["support_days_left"], -1170);
+    let explanation = eol["explanation"].as_str().expect("explanation");
+    assert!(
+        explanation.starts_with("ships 6.4.0 (line 6.4, end of life 2023-09-13, 1,170 days ago)"),
+        "{explanation}"
+    );
+    assert!(explanation.contains("newest LTS 6.18.45"), "{explanation}");
+    assert_eq!(verdicts[1]["status"], "superseded");
+    assert_eq!(verdicts[1]["lts"], true);
+    assert_eq!(verdicts[2]["status"], "missing");
+
+    let never = rollcall(dir.path(), &[&args[..], &["--fail-on", "never"]].concat()).await;
+    assert_eq!(never.status.code(), Some(0));
+
+    let table = rollcall(
+        dir.path(),
+        &["check", "--config", &config, "--today", "2026-11-26"],
+    )
+    .await;
+    let shown = text(&table.stdout);
+    assert!(shown.starts_with("WATCH  DISTRO  PACKAGE"), "{shown}");
+    assert!(shown.contains("eol"), "{shown}");
+    assert!(
+        text(&table.stderr).contains("3 verdicts from 1 watch"),
+        "{}",
+        text(&table.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_statuses_for_bad_config_and_failed_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+
+    let bad = write_config(
+        dir.path(),
+        "[[watch]]\nname = \"linux\"\ntrackr = \"kernel-org\"\n",
+    );
+    let out = rollcall(dir.path(), &["check", "--config", &bad]).await;
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("rollcall.toml:3:1: unknown field `trackr`"),
+        "{err}"
+    );
+    assert!(err.contains("help: "), "{err}");
+    assert!(out.stdout.is_empty());
+
+    let out = rollcall(dir.path(), &["check", "--config", "/nonexistent.toml"]).await;
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = rollcall(dir.path(), &["check", "--fail-on", "sometimes"]).await;
+    assert_eq!(out.status.code(), Some(2), "clap usage errors are status 2");
+
+    let server = Server::start(vec![("/api/linux-kernel.json", Reply::status(500, "down"))]).await;
+    let failing = write_config(dir.path(), &kernel_config(&server));
+    let out = rollcall(
+        dir.path(),
+        &["check", "--config", &failing, "--format", "json"],
+    )
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "every tracker failed: {}",
+        text(&out.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("still a JSON report");
+    validate_report(&report);
+    assert_eq!(report["errors"][0]["kind"], "upstream-status");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plugin_run_prints_what_the_tracker_returned() {
+    let server = Server::start(vec![(
+        "/releases.json",
+        Reply::ok(support::fixture(
+            "kernel.org/releases-2020-12-14.excerpt.json",
+        )),
+    )])
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = format!("base-url={}", server.url(""));
+    let out = rollcall(dir.path(), &["plugin", "run", "kernel-org", "--set", &base]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["tracker"], "kernel-org");
+    assert_eq!(json["http_calls"], 1);
+    assert_eq!(json["data"]["releases"][1]["version"], "5.10.1");
+    assert_eq!(json["data"]["lines"][0]["name"], "5.10");
+
+    let out = rollcall(dir.path(), &["plugin", "run", "kernel.org"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("help: known trackers: endoflife, kernel-org"));
+
+    let out = rollcall(
+        dir.path(),
+        &["plugin", "run", "endoflife", "--set", "prodcut=x"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("has no setting `prodcut`"));
+
+    let hostile = rollcall::artifacts::TEST_HOSTILE;
+    let out = rollcall(dir.path(), &["plugin", "run", hostile, "--set", "mode=ok"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a file must be granted its hosts"
+    );
+    assert!(
+        text(&out.stderr).contains("--allow-host"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = rollcall(
+        dir.path(),
+        &[
+            "plugin",
+            "run",
+            hostile,
+            "--set",
+            "mode=panic",
+            "--allow-host",
+            "allowed.example",
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains("panicked: upstream JSON missing field"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn help_and_version_teach() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = rollcall(dir.path(), &["--version"]).await;
+    assert_eq!(
+        text(&out.stdout).trim(),
+        format!("rollcall {}", env!("CARGO_PKG_VERSION"))
+    );
+    let out = rollcall(dir.path(), &["check", "--help"]).await;
+    let help = text(&out.stdout);
+    for needle in [
+        "--format",
+        "--fail-on",
+        "Exit status",
+        "rollcall check --format json",
+    ] {
+        assert!(
+            help.contains(needle),
+            "`{needle}` missing from check --help:\n{help}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_process_start_compiles_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    let first = support::runtime_with(Some(&cache), None);
+    let bytes = rollcall::trackers::builtin("kernel-org").expect("built-in");
+    let plugin = first.load(bytes).await.expect("load");
+    assert_eq!(
+        plugin.cache_outcome(),
+        rollcall::runtime::CacheOutcome::Compiled
+    );
+    let second = support::runtime_with(Some(&cache), None);
+    let plugin = second.load(bytes).await.expect("load again");
+    assert_eq!(plugin.cache_outcome(), rollcall::runtime::CacheOutcome::Hit);
+    assert_eq!(plugin.info().name, "kernel-org");
+    let entries = std::fs::read_dir(&cache).expect("cache dir").count();
+    assert_eq!(entries, 1, "one entry, no temporary files left");
+}

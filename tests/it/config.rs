@@ -1,0 +1,207 @@
+//! Bad configs give the file, line and column, and a `help:` line where the fix is known.
+
+use rollcall::config::{Config, ConfigError, Origin};
+
+use crate::support;
+
+fn parse(text: &str) -> Result<Config, ConfigError> {
+    Config::parse(text, Origin::File("test.toml".into()))
+}
+
+fn located(err: &ConfigError) -> (usize, usize, String, Option<String>) {
+    match err {
+        ConfigError::At {
+            origin,
+            line,
+            column,
+            message,
+            help,
+            ..
+        } => {
+            assert_eq!(origin, "test.toml");
+            (*line, *column, message.clone(), help.clone())
+        }
+        other => panic!("expected a located error, got {other:?}"),
+    }
+}
+
+#[test]
+fn syntax_and_type_mistakes_point_at_the_value() {
+    let cases: &[(&str, usize, usize, &str, &str)] = &[
+        (
+            "[[watch]]\nname = \"linux\"\ntrackr = \"kernel-org\"\n",
+            3,
+            1,
+            "unknown field `trackr`",
+            "name`, `tracker`",
+        ),
+        (
+            "[[watch]]\nname = \"linux\"\ntracker = \"kernel-org\"\nscheme = \"semverr\"\n",
+            4,
+            10,
+            "unknown variant `semverr`",
+            "one of the values",
+        ),
+        (
+            "[plugins.kernel-org]\ntimeout-secs = \"10\"\n",
+            2,
+            16,
+            "invalid type",
+            "quotes",
+        ),
+        (
+            "[[watch]]\nname = \"Linux Kernel\"\ntracker = \"kernel-org\"\n",
+            2,
+            8,
+            "`Linux Kernel` is not a valid name",
+            "",
+        ),
+        (
+            "[distros.x]\nkind = \"rpm\"\n",
+            2,
+            8,
+            "unknown variant `rpm`",
+            "one of",
+        ),
+        (
+            "[[watch]]\nname = \"a\"\n",
+            1,
+            1,
+            "missing field `tracker`",
+            "add the missing key",
+        ),
+        ("[[watch]\n", 1, 9, "", ""),
+        (
+            "[plugins.kernel-org]\nmemory-mib = 0\n",
+            2,
+            14,
+            "`memory-mib` = 0 is out of range",
+            "from 1 to 1024",
+        ),
+        (
+            "[[watch]]\nname = \"a\"\ntracker = \"kernel-org\"\n[[watch]]\nname = \"a\"\ntracker = \"kernel-org\"\n",
+            5,
+            8,
+            "a second watch is called `a`",
+            "unique",
+        ),
+        (
+            "[distros.leap]\nkind = \"static\"\n[[watch]]\nname = \"a\"\ntracker = \"kernel-org\"\npackages = { tumbleweed = \"kernel-default\" }\n",
+            6,
+            14,
+            "distro `tumbleweed`, which is not configured",
+            "configured distros: `leap`",
+        ),
+    ];
+    for (text, line, column, message, help) in cases {
+        let err = parse(text).expect_err(text);
+        let (l, c, m, h) = located(&err);
+        assert_eq!((l, c), (*line, *column), "{text}\n{err}");
+        assert!(m.contains(message), "`{message}` not in `{m}`");
+        if !help.is_empty() {
+            let h = h.unwrap_or_default();
+            assert!(h.contains(help), "help `{h}` lacks `{help}`");
+        }
+        let shown = err.to_string();
+        assert!(
+            shown.starts_with(&format!("invalid config test.toml:{line}:{column}: ")),
+            "{shown}"
+        );
+    }
+}
+
+#[test]
+fn the_rendered_error_shows_the_line_and_a_caret() {
+    let err = parse("[[watch]]\nname = \"linux\"\ntrackr = \"kernel-org\"\n").expect_err("typo");
+    let shown = err.to_string();
+    assert!(
+        shown.contains("3 | trackr = \"kernel-org\"\n  | ^"),
+        "{shown}"
+    );
+    assert!(shown.contains("\nhelp: "), "{shown}");
+}
+
+#[test]
+fn the_embedded_default_parses() {
+    let config = Config::parse(rollcall::config::DEFAULT_CONFIG, Origin::Embedded).expect("valid");
+    assert!(config.watches.len() >= 3);
+    assert!(config.distros.contains_key("leap-15.6"));
+}
+
+#[test]
+fn missing_files_say_how_to_fix_it() {
+    let err = Config::load("/nonexistent/rollcall.toml".as_ref()).expect_err("missing");
+    let shown = err.to_string();
+    assert!(shown.contains("/nonexistent/rollcall.toml"), "{shown}");
+    assert!(shown.contains("help: "), "{shown}");
+}
+
+async fn plan_error(text: &str) -> String {
+    let config = support::config(text);
+    let runtime = support::runtime();
+    match rollcall::run::load_trackers(&config, &runtime).await {
+        Ok(_) => panic!("expected a config error for:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_tracker_lists_the_known_ones() {
+    let shown = plan_error("[[watch]]\nname = \"linux\"\ntracker = \"kernel.org\"\n").await;
+    assert!(shown.starts_with("invalid config test.toml:3:11: watch `linux` names tracker `kernel.org`, which does not exist"), "{shown}");
+    assert!(
+        shown.contains("help: known trackers: endoflife, kernel-org"),
+        "{shown}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn settings_are_checked_against_the_tracker() {
+    let shown = plan_error(
+        "[[watch]]\nname = \"k8s\"\ntracker = \"endoflife\"\nsettings = { prodcut = \"kubernetes\" }\n",
+    )
+    .await;
+    assert!(
+        shown.starts_with(
+            "invalid config test.toml:4:14: tracker `endoflife` has no setting `prodcut`"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("help: its settings are: `product`, `base-url`"),
+        "{shown}"
+    );
+
+    let shown = plan_error("[[watch]]\nname = \"k8s\"\ntracker = \"endoflife\"\n").await;
+    assert!(
+        shown.contains("test.toml:2:8: watch `k8s` does not give setting `product`"),
+        "{shown}"
+    );
+    assert!(shown.contains("help: add `product = \"…\"`"), "{shown}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_third_party_plugin_must_be_granted_what_it_asks_for() {
+    let text = format!(
+        "[plugins.stranger]\npath = {:?}\n[distros.lab]\nkind = \"static\"\npackages = {{ p = \"1\" }}\n\
+         [[watch]]\nname = \"w\"\ntracker = \"stranger\"\nsettings = {{ mode = \"ok\" }}\npackages = {{ lab = \"p\" }}\n",
+        rollcall::artifacts::TEST_HOSTILE
+    );
+    let report = rollcall::run::check(
+        &support::config(&text),
+        support::runtime(),
+        support::today(),
+    )
+    .await
+    .expect("runs");
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    let message = &report.errors[0].message;
+    assert!(
+        message.contains("asks for hosts the config does not grant: \"allowed.example\""),
+        "{message}"
+    );
+    assert!(
+        message.contains("`allow-hosts` under `[plugins.stranger]`"),
+        "{message}"
+    );
+}

@@ -1,0 +1,201 @@
+//! Shared helpers: a loopback HTTP server, fixtures, runtimes and configs.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rollcall::config::{Config, Origin};
+use rollcall::day::Day;
+use rollcall::net::HttpClient;
+use rollcall::net::github::GithubClient;
+use rollcall::runtime::{Runtime, RuntimeOptions, Services};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// One canned response.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn ok(body: impl Into<Vec<u8>>) -> Self {
+        Self::status(200, body)
+    }
+
+    pub fn status(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Self {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.into(),
+        }
+    }
+
+    pub fn redirect(to: &str) -> Self {
+        Self {
+            status: 302,
+            headers: vec![("location".into(), to.into())],
+            body: Vec::new(),
+        }
+    }
+}
+
+/// A request the server saw.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub target: String,
+    pub headers: HashMap<String, String>,
+}
+
+/// A loopback HTTP/1.1 server with fixed routes (matched on the path, query ignored unless the
+/// route has one). Unknown paths get 404. Stops when dropped.
+pub struct Server {
+    addr: SocketAddr,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Server {
+    pub async fn start(routes: Vec<(&str, Reply)>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let routes: Arc<HashMap<String, Reply>> =
+            Arc::new(routes.into_iter().map(|(p, r)| (p.to_owned(), r)).collect());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let seen_in_task = seen.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
+                let routes = routes.clone();
+                let seen = seen_in_task.clone();
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 65_536 {
+                        match socket.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let head = String::from_utf8_lossy(&buf).into_owned();
+                    let mut lines = head.split("\r\n");
+                    let target = lines
+                        .next()
+                        .and_then(|l| l.split_whitespace().nth(1))
+                        .unwrap_or("/")
+                        .to_owned();
+                    let headers = lines
+                        .take_while(|l| !l.is_empty())
+                        .filter_map(|l| l.split_once(':'))
+                        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+                        .collect();
+                    seen.lock().expect("lock").push(Seen {
+                        target: target.clone(),
+                        headers,
+                    });
+                    let path = target.split('?').next().unwrap_or("/");
+                    let reply = routes
+                        .get(&target)
+                        .or_else(|| routes.get(path))
+                        .cloned()
+                        .unwrap_or_else(|| Reply::status(404, "not found"));
+                    let mut out = format!(
+                        "HTTP/1.1 {} X\r\ncontent-length: {}\r\nconnection: close\r\n",
+                        reply.status,
+                        reply.body.len()
+                    );
+                    for (k, v) in &reply.headers {
+                        out.push_str(&format!("{k}: {v}\r\n"));
+                    }
+                    out.push_str("\r\n");
+                    let _ = socket.write_all(out.as_bytes()).await;
+                    let _ = socket.write_all(&reply.body).await;
+                    let _ = socket.shutdown().await;
+                });
+            }
+        });
+        Self { addr, seen, task }
+    }
+
+    /// `http://127.0.0.1:PORT` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// The requests seen so far.
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().expect("lock").clone()
+    }
+}
+
+/// The project root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("host/ has a parent")
+        .to_path_buf()
+}
+
+/// A fixture's bytes, from `tests/fixtures`.
+pub fn fixture(path: &str) -> Vec<u8> {
+    let full = root().join("tests/fixtures").join(path);
+    std::fs::read(&full).unwrap_or_else(|e| panic!("fixture {}: {e}", full.display()))
+}
+
+/// A runtime caching compiled components in `cache` (or not at all), whose `github` import
+/// points at `github` when given.
+pub fn runtime_with(cache: Option<&Path>, github: Option<(&str, &str)>) -> Arc<Runtime> {
+    let github = github.map(|(base, token)| {
+        GithubClient::new(&base.parse().expect("github base"), Some(token.to_owned()))
+            .expect("github client")
+    });
+    let services = Services {
+        http: HttpClient::new().expect("http client"),
+        github,
+    };
+    Arc::new(
+        Runtime::new(RuntimeOptions {
+            cache_dir: cache.map(Path::to_path_buf),
+            max_memory_bytes: 256 << 20,
+            services: Arc::new(services),
+        })
+        .expect("runtime"),
+    )
+}
+
+/// A runtime with no disk cache.
+pub fn runtime() -> Arc<Runtime> {
+    runtime_with(None, None)
+}
+
+/// Parses a config as if read from `test.toml`.
+pub fn config(text: &str) -> Config {
+    Config::parse(text, Origin::File(PathBuf::from("test.toml")))
+        .unwrap_or_else(|e| panic!("test config is valid:\n{e}\n---\n{text}"))
+}
+
+/// The day the tests evaluate as of.
+pub fn today() -> Day {
+    "2026-11-26".parse().expect("valid day")
+}
+
+/// The hostile test tracker as a `[plugins.NAME]` table with extra lines.
+pub fn hostile_plugin(name: &str, extra: &str) -> String {
+    format!(
+        "[plugins.{name}]\npath = {:?}\nallow-hosts = [\"allowed.example\"]\n{extra}\n",
+        rollcall::artifacts::TEST_HOSTILE
+    )
+}
