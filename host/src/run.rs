@@ -27,6 +27,9 @@ pub enum RunFailure {
     Config(#[from] ConfigError),
 }
 
+/// Why a watch has no upstream data: (error kind, message).
+type Failure = (String, String);
+
 /// A plugin ready to poll, or why it is not.
 type Loaded = Result<(TrackerSource, Arc<Plugin>), String>;
 
@@ -124,7 +127,7 @@ pub async fn check(
 ) -> Result<Report, RunFailure> {
     let loaded = load_trackers(config, &runtime).await?;
     let limit = Arc::new(Semaphore::new(MAX_CONCURRENT_POLLS));
-    let mut polls: JoinSet<(usize, Result<PollOutcome, (String, String)>)> = JoinSet::new();
+    let mut polls: JoinSet<(usize, Result<PollOutcome, Failure>)> = JoinSet::new();
 
     for (index, watch) in config.watches.iter().enumerate() {
         let name = watch.tracker.get_ref();
@@ -172,7 +175,7 @@ pub async fn check(
         });
     }
 
-    let mut outcomes: BTreeMap<usize, Result<UpstreamData, (String, String)>> = BTreeMap::new();
+    let mut outcomes: BTreeMap<usize, Result<UpstreamData, Failure>> = BTreeMap::new();
     while let Some(joined) = polls.join_next().await {
         let (index, result) = match joined {
             Ok(r) => r,

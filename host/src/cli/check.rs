@@ -94,14 +94,12 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> u8 {
         Format::Table => report.to_table(),
     };
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
+    let written = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {e}");
-            return exit::INCOMPLETE;
-        }
+        eprintln!("error: cannot write the report: {e}");
+        return exit::INCOMPLETE;
     }
     if args.format == Format::Table || std::io::stderr().is_terminal() {
         for error in &report.errors {
