@@ -46,11 +46,16 @@ pub async fn load_trackers(
         }
         let Some(source) = trackers::resolve(config, name) else {
             let known = trackers::known_names(config).join(", ");
+            let key = if name.contains('.') {
+                format!("\"{name}\"")
+            } else {
+                name.clone()
+            };
             return Err(config.error_at(
                 watch.tracker.span(),
                 format!("watch `{}` names tracker `{name}`, which does not exist", watch.name.get_ref()),
                 Some(format!(
-                    "known trackers: {known}; a third-party tracker needs `[plugins.{name}] path = \"….wasm\"`"
+                    "known trackers: {known}; a third-party tracker needs `[plugins.{key}] path = \"….wasm\"`"
                 )),
             ));
         };

@@ -94,7 +94,9 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> u8 {
         Format::Table => report.to_table(),
     };
     let mut stdout = std::io::stdout().lock();
-    let written = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    let written = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {

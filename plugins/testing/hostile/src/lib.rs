@@ -1,7 +1,7 @@
 //! A tracker that misbehaves on purpose, chosen by the `mode` setting. The host's tests run it
 //! to prove the sandbox; it is built by the test build and never embedded in `rollcall`.
 //!
-//! Modes: `ok` (one release), `spin` (endless loop), `hog` (allocates until stopped), `panic`,
+//! Modes: `ok` (one release), `log` (one `log` call, then one release), `spin` (endless loop), `hog` (allocates until stopped), `panic`,
 //! `probe` (tries files, directories and environment variables, and reports what it saw), `fetch`
 //! (GETs the `url` setting and reports the status), `github` (lists `owner/repo`'s releases
 //! through the host), `flood` (returns `count` large releases).
@@ -52,6 +52,10 @@ impl Guest for Hostile {
         let settings = Settings::new(settings);
         match settings.require("mode")? {
             "ok" => Ok(data(vec![release("1.0.0".into(), None)])),
+            "log" => {
+                rollcall_sdk::log::debug("one host call");
+                Ok(data(vec![release("1.0.0".into(), None)]))
+            }
             "spin" => spin(),
             "hog" => hog(),
             "panic" => panic!("upstream JSON missing field `tag_name`"),
