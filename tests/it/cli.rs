@@ -91,6 +91,14 @@ async fn check_prints_a_report_that_matches_its_schema_and_exits_by_severity() {
     let report: serde_json::Value =
         serde_json::from_slice(&out.stdout).expect("stdout is JSON only");
     validate_report(&report);
+    let typed: rollcall::report::Report = serde_json::from_value(report.clone())
+        .expect("the report reads back into the typed schema");
+    assert_eq!(
+        serde_json::to_value(&typed).expect("serialise"),
+        report,
+        "round trip is lossless"
+    );
+    assert_eq!(typed.worst(), Some(rollcall::evaluate::Severity::Critical));
     assert_eq!(report["schema"], "rollcall.report/v1");
     let verdicts = report["verdicts"].as_array().expect("verdicts");
     assert_eq!(verdicts.len(), 3);
