@@ -12,6 +12,7 @@ pub mod evaluate;
 pub mod exit;
 pub mod model;
 pub mod net;
+pub mod policy;
 pub mod report;
 pub mod run;
 pub mod runtime;

@@ -233,6 +233,7 @@ pub async fn check(
             let Some(distro) = config.distros.get(distro_name) else {
                 continue;
             };
+            let policy = config.policy_for(watch, distro_name);
             for package in &packages.0 {
                 let facts = Facts {
                     watch: watch.name.get_ref().as_str(),
@@ -240,7 +241,10 @@ pub async fn check(
                     distro: distro_name,
                     package,
                     scheme: watch.scheme,
+                    family: distro.family,
                     prereleases: watch.prereleases,
+                    line_rule: &watch.line,
+                    policy: &policy,
                     today,
                 };
                 let shipped = match distro.kind {
@@ -251,7 +255,7 @@ pub async fn check(
                         facts.error(shipped.map(String::as_str), message)
                     }
                     (Ok(_), None) => facts.missing(),
-                    (Ok(data), Some(version)) => evaluate::evaluate(&facts, data, version),
+                    (Ok(data), Some(version)) => evaluate::evaluate(&facts, data, version).verdict,
                 };
                 verdicts.push(verdict);
             }

@@ -6,3 +6,4 @@ mod config;
 mod sandbox;
 mod support;
 mod trackers;
+mod versions;

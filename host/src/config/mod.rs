@@ -18,8 +18,9 @@ use toml::Spanned;
 
 pub use self::error::ConfigError;
 pub use self::values::{Name, PackageNames, SettingValue};
+use crate::policy::PolicyConfig;
 use crate::runtime::{Limits, MAX_MEMORY_BYTES};
-use crate::versions::Scheme;
+use crate::versions::{Family, LineRule, Scheme};
 
 /// The config used when no file is given or found.
 pub const DEFAULT_CONFIG: &str = include_str!("../default.toml");
@@ -54,6 +55,8 @@ pub struct Config {
     pub distros: BTreeMap<String, Distro>,
     /// Plugin limits and third-party plugins, by name.
     pub plugins: BTreeMap<String, PluginConfig>,
+    /// The policy defaults (`[policy]`).
+    pub policy: PolicyConfig,
 }
 
 /// One `[[watch]]`.
@@ -76,6 +79,13 @@ pub struct Watch {
     /// Count pre-releases as newer versions.
     #[serde(default)]
     pub prereleases: bool,
+    /// How versions are placed in lines when the tracker does not say: `major.minor`
+    /// (default), `major`, or a regular expression with one capture group.
+    #[serde(default)]
+    pub line: LineRule,
+    /// Policy for this watch, over the distro's and the defaults.
+    #[serde(default)]
+    pub policy: PolicyConfig,
 }
 
 /// The kinds of distro source. More arrive with the distro-sources issue.
@@ -95,6 +105,12 @@ pub struct Distro {
     /// A human name (`openSUSE Leap 15.6`).
     #[serde(default)]
     pub title: Option<String>,
+    /// How the distro writes versions: `rpm` (the default) or `deb`.
+    #[serde(default = "default_family")]
+    pub family: Family,
+    /// Policy for this distro, over the defaults.
+    #[serde(default)]
+    pub policy: PolicyConfig,
     /// For `static`: package name → version, as the distro writes it.
     #[serde(default)]
     pub packages: BTreeMap<String, String>,
@@ -130,9 +146,15 @@ pub struct PluginConfig {
     pub max_output_mib: Option<Spanned<u32>>,
 }
 
+fn default_family() -> Family {
+    Family::Rpm
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
+    #[serde(default)]
+    policy: PolicyConfig,
     #[serde(default)]
     watch: Vec<Watch>,
     #[serde(default)]
@@ -161,6 +183,7 @@ impl Config {
                 .into_iter()
                 .map(|(k, v)| (k.into_inner().into_string(), v))
                 .collect(),
+            policy: raw.policy,
         };
         config.check()?;
         Ok(config)
@@ -242,6 +265,16 @@ impl Config {
             limits.max_output_bytes = mib(v) as u64;
         }
         limits
+    }
+
+    /// The policy for `watch` in `distro`: defaults, `[policy]`, the distro's, the watch's.
+    pub fn policy_for(&self, watch: &Watch, distro: &str) -> crate::policy::Policy {
+        let distro_layer = self.distros.get(distro).map(|d| &d.policy);
+        crate::policy::Policy::layered(
+            std::iter::once(&self.policy)
+                .chain(distro_layer)
+                .chain(std::iter::once(&watch.policy)),
+        )
     }
 
     /// The largest memory cap of any plugin.

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::DateSource;
+use crate::model::Release;
 
 fn day(s: &str) -> Day {
     s.parse().expect("test date")
@@ -52,6 +52,9 @@ fn kernel() -> UpstreamData {
     }
 }
 
+static RULE: std::sync::LazyLock<LineRule> = std::sync::LazyLock::new(LineRule::default);
+static POLICY: std::sync::LazyLock<Policy> = std::sync::LazyLock::new(Policy::default);
+
 fn facts() -> Facts<'static> {
     Facts {
         watch: "linux",
@@ -59,9 +62,16 @@ fn facts() -> Facts<'static> {
         distro: "leap",
         package: "kernel-default",
         scheme: Scheme::Generic,
+        family: Family::Rpm,
         prereleases: false,
+        line_rule: &RULE,
+        policy: &POLICY,
         today: day("2026-11-26"),
     }
+}
+
+fn evaluate(facts: &Facts<'_>, upstream: &UpstreamData, shipped: &str) -> Verdict {
+    super::evaluate(facts, upstream, shipped).verdict
 }
 
 #[test]
@@ -80,7 +90,7 @@ fn statuses_follow_the_design_table() {
         let v = evaluate(&facts(), &kernel(), shipped);
         assert_eq!(v.status, status, "{shipped}: {}", v.explanation);
         assert_eq!(v.line.as_deref(), line, "{shipped}");
-        assert_eq!(v.severity, Severity::of(status));
+        assert_eq!(v.severity, crate::policy::default_severity(status));
     }
 }
 
@@ -146,15 +156,6 @@ fn empty_upstream_is_unknown_and_says_so() {
         "{}",
         v.explanation
     );
-}
-
-#[test]
-fn warning_window_is_a_third_of_the_life_capped_at_120_days() {
-    let short = line("1.0", "2026-01-01", Some("2026-04-01"), false, "1.0.1");
-    assert_eq!(warning_window(Some(&short)), 30);
-    let long = line("1.0", "2020-01-01", Some("2030-01-01"), false, "1.0.1");
-    assert_eq!(warning_window(Some(&long)), 120);
-    assert_eq!(warning_window(None), 120);
 }
 
 #[test]
