@@ -13,7 +13,7 @@ use tokio::task::JoinSet;
 
 use crate::config::{Config, ConfigError, DistroKind, Watch};
 use crate::day::Day;
-use crate::evaluate::{self, Facts};
+use crate::evaluate::{self, Evaluation, Facts, Trace};
 use crate::model::{PluginInfo, UpstreamData};
 use crate::report::{Report, RunError};
 use crate::runtime::{MAX_CONCURRENT_POLLS, Plugin, PollOutcome, Runtime};
@@ -25,6 +25,9 @@ pub enum RunFailure {
     /// The config is wrong; nothing ran.
     #[error("{0}")]
     Config(#[from] ConfigError),
+    /// The command names something the config does not have.
+    #[error("{0}")]
+    Usage(String),
 }
 
 /// Why a watch has no upstream data: (error kind, message).
@@ -124,6 +127,127 @@ fn check_settings(config: &Config, watch: &Watch, info: &PluginInfo) -> Result<(
     Ok(())
 }
 
+/// A poll ready to run: the plugin, the watch's settings, its grant and its limits.
+struct PreparedPoll {
+    plugin: Arc<Plugin>,
+    settings: Vec<(String, String)>,
+    grant: crate::net::Grant,
+    limits: crate::runtime::Limits,
+}
+
+/// What one watch's poll needs, or why it cannot run.
+fn prepare(
+    config: &Config,
+    loaded: &BTreeMap<String, Loaded>,
+    watch: &Watch,
+) -> Result<PreparedPoll, Failure> {
+    let name = watch.tracker.get_ref();
+    let (source, plugin) = match loaded.get(name) {
+        Some(Ok(found)) => found,
+        Some(Err(e)) => return Err(("host".to_owned(), e.clone())),
+        None => {
+            return Err((
+                "host".to_owned(),
+                format!("tracker `{name}` was not loaded"),
+            ));
+        }
+    };
+    let settings: Vec<(String, String)> = watch
+        .settings
+        .iter()
+        .map(|(k, v)| (k.get_ref().clone(), v.0.clone()))
+        .collect();
+    let base_url = settings
+        .iter()
+        .find(|(k, _)| k == "base-url")
+        .map(|(_, v)| v.as_str());
+    let grant = trackers::grant(
+        name,
+        source,
+        plugin.info(),
+        config.plugins.get(name),
+        base_url,
+    )
+    .map_err(|e| ("denied".to_owned(), e))?;
+    Ok(PreparedPoll {
+        plugin: plugin.clone(),
+        settings,
+        grant,
+        limits: config.limits(name),
+    })
+}
+
+/// Turns a poll's outcome into upstream data or a failure, logging what it cost.
+fn settle(watch: &Watch, result: Result<PollOutcome, Failure>) -> Result<UpstreamData, Failure> {
+    let outcome = result?;
+    tracing::info!(
+        watch = %watch.name.get_ref(),
+        tracker = %watch.tracker.get_ref(),
+        ms = outcome.duration.as_millis() as u64,
+        calls = outcome.usage.calls,
+        bytes = outcome.usage.bytes_in,
+        ok = outcome.result.is_ok(),
+        "polled"
+    );
+    outcome.result.map_err(|e| {
+        let kind = serde_json::to_value(e.kind())
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_else(|| "plugin".into());
+        (kind, e.to_string())
+    })
+}
+
+/// Evaluates every (distro, package) of `watch`; `only_distro` narrows it to one distro.
+fn evaluate_watch(
+    config: &Config,
+    watch: &Watch,
+    outcome: &Result<UpstreamData, Failure>,
+    only_distro: Option<&str>,
+    today: Day,
+) -> Vec<Evaluation> {
+    let mut out = Vec::new();
+    for (distro_name, packages) in &watch.packages {
+        let distro_name = distro_name.get_ref();
+        if only_distro.is_some_and(|d| d != distro_name) {
+            continue;
+        }
+        let Some(distro) = config.distros.get(distro_name) else {
+            continue;
+        };
+        let policy = config.policy_for(watch, distro_name);
+        for package in &packages.0 {
+            let facts = Facts {
+                watch: watch.name.get_ref().as_str(),
+                tracker: watch.tracker.get_ref(),
+                distro: distro_name,
+                package,
+                scheme: watch.scheme,
+                family: distro.family,
+                prereleases: watch.prereleases,
+                line_rule: &watch.line,
+                policy: &policy,
+                today,
+            };
+            let shipped = match distro.kind {
+                DistroKind::Static => distro.packages.get(package),
+            };
+            let plain = |verdict| Evaluation {
+                verdict,
+                trace: Trace::default(),
+            };
+            out.push(match (outcome, shipped) {
+                (Err((_, message)), shipped) => {
+                    plain(facts.error(shipped.map(String::as_str), message))
+                }
+                (Ok(_), None) => plain(facts.missing()),
+                (Ok(data), Some(version)) => evaluate::evaluate(&facts, data, version),
+            });
+        }
+    }
+    out
+}
+
 /// Runs every watch of `config` and evaluates them as of `today`.
 pub async fn check(
     config: &Config,
@@ -133,85 +257,34 @@ pub async fn check(
     let loaded = load_trackers(config, &runtime).await?;
     let limit = Arc::new(Semaphore::new(MAX_CONCURRENT_POLLS));
     let mut polls: JoinSet<(usize, Result<PollOutcome, Failure>)> = JoinSet::new();
-
     for (index, watch) in config.watches.iter().enumerate() {
-        let name = watch.tracker.get_ref();
-        let prepared = match loaded.get(name) {
-            Some(Ok((source, plugin))) => {
-                let settings: Vec<(String, String)> = watch
-                    .settings
-                    .iter()
-                    .map(|(k, v)| (k.get_ref().clone(), v.0.clone()))
-                    .collect();
-                let base_url = settings
-                    .iter()
-                    .find(|(k, _)| k == "base-url")
-                    .map(|(_, v)| v.as_str());
-                trackers::grant(
-                    name,
-                    source,
-                    plugin.info(),
-                    config.plugins.get(name),
-                    base_url,
-                )
-                .map(|grant| (plugin.clone(), settings, grant))
-                .map_err(|e| ("denied".to_owned(), e))
-            }
-            Some(Err(e)) => Err(("host".to_owned(), e.clone())),
-            None => Err((
-                "host".to_owned(),
-                format!("tracker `{name}` was not loaded"),
-            )),
-        };
-        let (plugin, settings, grant) = match prepared {
+        let prepared = match prepare(config, &loaded, watch) {
             Ok(p) => p,
             Err(e) => {
                 polls.spawn(async move { (index, Err(e)) });
                 continue;
             }
         };
-        let limits = config.limits(name);
         let runtime = runtime.clone();
         let limit = limit.clone();
         polls.spawn(async move {
             let _permit = limit.acquire_owned().await;
-            let outcome = runtime.poll(&plugin, &settings, grant, limits).await;
+            let p = prepared;
+            let outcome = runtime
+                .poll(&p.plugin, &p.settings, p.grant, p.limits)
+                .await;
             (index, Ok(outcome))
         });
     }
 
     let mut outcomes: BTreeMap<usize, Result<UpstreamData, Failure>> = BTreeMap::new();
     while let Some(joined) = polls.join_next().await {
-        let (index, result) = match joined {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::error!("a poll task failed: {e}");
-                continue;
+        match joined {
+            Ok((index, result)) => {
+                outcomes.insert(index, settle(&config.watches[index], result));
             }
-        };
-        let watch = &config.watches[index];
-        let outcome = match result {
-            Err(e) => Err(e),
-            Ok(outcome) => {
-                tracing::info!(
-                    watch = %watch.name.get_ref(),
-                    tracker = %watch.tracker.get_ref(),
-                    ms = outcome.duration.as_millis() as u64,
-                    calls = outcome.usage.calls,
-                    bytes = outcome.usage.bytes_in,
-                    ok = outcome.result.is_ok(),
-                    "polled"
-                );
-                outcome.result.map_err(|e| {
-                    let kind = serde_json::to_value(e.kind())
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_else(|| "plugin".into());
-                    (kind, e.to_string())
-                })
-            }
-        };
-        outcomes.insert(index, outcome);
+            Err(e) => tracing::error!("a poll task failed: {e}"),
+        }
     }
 
     let mut verdicts = Vec::new();
@@ -228,38 +301,11 @@ pub async fn check(
                 message: message.clone(),
             });
         }
-        for (distro_name, packages) in &watch.packages {
-            let distro_name = distro_name.get_ref();
-            let Some(distro) = config.distros.get(distro_name) else {
-                continue;
-            };
-            let policy = config.policy_for(watch, distro_name);
-            for package in &packages.0 {
-                let facts = Facts {
-                    watch: watch.name.get_ref().as_str(),
-                    tracker: watch.tracker.get_ref(),
-                    distro: distro_name,
-                    package,
-                    scheme: watch.scheme,
-                    family: distro.family,
-                    prereleases: watch.prereleases,
-                    line_rule: &watch.line,
-                    policy: &policy,
-                    today,
-                };
-                let shipped = match distro.kind {
-                    DistroKind::Static => distro.packages.get(package),
-                };
-                let verdict = match (&outcome, shipped) {
-                    (Err((_, message)), shipped) => {
-                        facts.error(shipped.map(String::as_str), message)
-                    }
-                    (Ok(_), None) => facts.missing(),
-                    (Ok(data), Some(version)) => evaluate::evaluate(&facts, data, version).verdict,
-                };
-                verdicts.push(verdict);
-            }
-        }
+        verdicts.extend(
+            evaluate_watch(config, watch, &outcome, None, today)
+                .into_iter()
+                .map(|e| e.verdict),
+        );
     }
     Ok(Report::new(
         config.origin.to_string(),
@@ -267,4 +313,70 @@ pub async fn check(
         errors,
         config.watches.len() as u32,
     ))
+}
+
+/// What `rollcall explain` shows for one watch.
+#[derive(Debug)]
+pub struct Explanation {
+    /// How many releases and lines the tracker returned, and how long it took.
+    pub polled: Result<(usize, usize, std::time::Duration), Failure>,
+    /// One evaluation per (distro, package).
+    pub evaluations: Vec<Evaluation>,
+}
+
+/// Polls one watch and evaluates it with its trace; `distro` narrows it to one distro.
+pub async fn explain(
+    config: &Config,
+    runtime: Arc<Runtime>,
+    watch_name: &str,
+    distro: Option<&str>,
+    today: Day,
+) -> Result<Explanation, RunFailure> {
+    let Some(watch) = config
+        .watches
+        .iter()
+        .find(|w| w.name.get_ref().as_str() == watch_name)
+    else {
+        return Err(RunFailure::Usage(format!(
+            "there is no watch `{watch_name}` in {}\nhelp: watches: {}",
+            config.origin,
+            config
+                .watches
+                .iter()
+                .map(|w| w.name.get_ref().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    };
+    if let Some(d) = distro
+        && !watch.packages.keys().any(|k| k.get_ref() == d)
+    {
+        return Err(RunFailure::Usage(format!(
+            "watch `{watch_name}` maps no packages in distro `{d}`\nhelp: its distros: {}",
+            watch
+                .packages
+                .keys()
+                .map(|k| k.get_ref().clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let loaded = load_trackers(config, &runtime).await?;
+    let result = match prepare(config, &loaded, watch) {
+        Ok(p) => Ok(runtime
+            .poll(&p.plugin, &p.settings, p.grant, p.limits)
+            .await),
+        Err(e) => Err(e),
+    };
+    let duration = result.as_ref().map(|o| o.duration).unwrap_or_default();
+    let outcome = settle(watch, result);
+    let polled = outcome
+        .as_ref()
+        .map(|data| (data.releases.len(), data.lines.len(), duration))
+        .map_err(Clone::clone);
+    let evaluations = evaluate_watch(config, watch, &outcome, distro, today);
+    Ok(Explanation {
+        polled,
+        evaluations,
+    })
 }

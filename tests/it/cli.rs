@@ -105,6 +105,12 @@ async fn check_prints_a_report_that_matches_its_schema_and_exits_by_severity() {
     let eol = &verdicts[0];
     assert_eq!(eol["status"], "eol");
     assert_eq!(eol["severity"], "critical");
+    assert_eq!(eol["scheme"], "generic");
+    assert_eq!(eol["eol_source"], "announced");
+    assert_eq!(
+        eol["eol_warning_days"], 26,
+        "a third of the 6.4 line's 80 days"
+    );
     assert_eq!(eol["shipped"], "6.4.0-150600.23.25.1");
     assert_eq!(eol["shipped_upstream"], "6.4.0");
     assert_eq!(eol["line"], "6.4");
@@ -287,4 +293,133 @@ async fn a_second_process_start_compiles_nothing() {
     assert_eq!(plugin.info().name, "kernel-org");
     let entries = std::fs::read_dir(&cache).expect("cache dir").count();
     assert_eq!(entries, 1, "one entry, no temporary files left");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn version_commands_compare_and_reduce() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases: &[(&[&str], &str)] = &[
+        (&["version", "cmp", "6.12.10", "6.12.9"], ">"),
+        (
+            &["version", "cmp", "1.0~rc1", "1.0", "--scheme", "deb"],
+            "<",
+        ),
+        (
+            &["version", "cmp", "v1.31", "1.31.0", "--scheme", "semver"],
+            "=",
+        ),
+        (
+            &["version", "cmp", "1.0.post1", "1.0", "--scheme", "pep440"],
+            ">",
+        ),
+        (
+            &["version", "cmp", "1.0^git1", "1.0", "--scheme", "rpm"],
+            ">",
+        ),
+        (
+            &[
+                "version",
+                "upstream",
+                "6.4.0-150600.23.25.1",
+                "--from",
+                "rpm",
+            ],
+            "6.4.0",
+        ),
+        (
+            &[
+                "version",
+                "upstream",
+                "1.20.5+really1.20.2-1.1+deb12u1",
+                "--from",
+                "deb",
+            ],
+            "1.20.2",
+        ),
+    ];
+    for (args, want) in cases {
+        let out = rollcall(dir.path(), args).await;
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(text(&out.stdout).trim(), *want, "{args:?}");
+    }
+    let out = rollcall(dir.path(), &["version", "cmp", "latest", "1.0"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("`latest` is not a valid generic version"));
+    let out = rollcall(
+        dir.path(),
+        &["version", "cmp", "1", "2", "--scheme", "semverr"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn explain_shows_candidates_line_and_policy() {
+    let server = Server::start(vec![(
+        "/api/linux-kernel.json",
+        Reply::ok(support::fixture("endoflife/linux-kernel.json")),
+    )])
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(dir.path(), &kernel_config(&server));
+    let out = rollcall(
+        dir.path(),
+        &[
+            "explain",
+            "linux",
+            "--config",
+            &config,
+            "--today",
+            "2026-11-26",
+            "--distro",
+            "leap",
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    for needle in [
+        "the tracker returned 37 releases and 37 lines",
+        "leap / kernel-default: eol (critical)",
+        "read as an RPM version: upstream `6.4.0`, release `150600.23.25.1`",
+        "shipped version is in line 6.4",
+        "policy: max-releases-behind 0",
+        "6.4.16  line 6.4",
+    ] {
+        assert!(shown.contains(needle), "`{needle}` missing:\n{shown}");
+    }
+    let out = rollcall(dir.path(), &["explain", "nope", "--config", &config]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("help: watches: linux"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = rollcall(
+        dir.path(),
+        &[
+            "explain",
+            "linux",
+            "--config",
+            &config,
+            "--format",
+            "json",
+            "--today",
+            "2026-11-26",
+        ],
+    )
+    .await;
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json[0]["verdict"]["status"], "eol");
+    assert!(
+        json[0]["trace"]["candidates"]
+            .as_array()
+            .is_some_and(|c| c.len() == 74)
+    );
 }

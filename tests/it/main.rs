@@ -6,4 +6,5 @@ mod config;
 mod sandbox;
 mod support;
 mod trackers;
+mod verdicts;
 mod versions;

@@ -83,7 +83,7 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> u8 {
     let today = args.today.unwrap_or_else(Day::today);
     let report = match run::check(&config, runtime, today).await {
         Ok(report) => report,
-        Err(RunFailure::Config(e)) => {
+        Err(e @ (RunFailure::Config(_) | RunFailure::Usage(_))) => {
             eprintln!("error: {e}");
             return exit::USAGE;
         }

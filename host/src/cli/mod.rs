@@ -2,7 +2,9 @@
 //! per subcommand; none of them holds business logic.
 
 mod check;
+mod explain;
 mod plugin;
+mod version;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,9 +60,14 @@ pub struct Cli {
 pub enum Command {
     /// Evaluate every watch: what distros ship against what upstream released and supports
     Check(check::CheckArgs),
+    /// Show how one watch's verdicts were reached: candidates kept and dropped, line, policy
+    Explain(explain::ExplainArgs),
     /// List, run and inspect trackers
     #[command(subcommand)]
     Plugin(plugin::PluginCommand),
+    /// Compare versions and reduce distro versions to upstream ones
+    #[command(subcommand)]
+    Version(version::VersionCommand),
 }
 
 /// Output formats.
@@ -89,7 +96,9 @@ pub fn main() -> ExitCode {
     let code = runtime.block_on(async {
         match cli.command {
             Command::Check(ref args) => check::run(&cli, args).await,
+            Command::Explain(ref args) => explain::run(&cli, args).await,
             Command::Plugin(ref command) => plugin::run(&cli, command).await,
+            Command::Version(ref command) => version::run(command),
         }
     });
     ExitCode::from(code)

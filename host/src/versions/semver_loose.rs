@@ -30,7 +30,7 @@ pub fn parse(raw: &str) -> Result<semver::Version, String> {
             .parse()
             .map_err(|_| format!("`{part}` is not a number"))?;
     }
-    let pre = pre.strip_prefix('-').unwrap_or(pre);
+    let pre = pre.strip_prefix(['-', '~']).unwrap_or(pre);
     let mut version = semver::Version::new(numbers[0], numbers[1], numbers[2]);
     if !pre.is_empty() {
         version.pre = semver::Prerelease::new(&normalise_identifiers(pre))
