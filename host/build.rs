@@ -16,6 +16,9 @@ const BUILTIN: &[(&str, &str)] = &[
     ("endoflife", "tracker-endoflife"),
 ];
 
+/// Policies embedded in the binary: (name users write, crate name).
+const POLICIES: &[(&str, &str)] = &[("lts-only", "policy-lts-only")];
+
 /// Trackers built only for the tests: (constant name, crate name).
 const TESTING: &[(&str, &str)] = &[("TEST_HOSTILE", "tracker-test-hostile")];
 
@@ -54,7 +57,12 @@ fn main() {
         .env("CARGO_TARGET_DIR", &target_dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    for crate_name in BUILTIN.iter().chain(TESTING).map(|(_, c)| c) {
+    for crate_name in BUILTIN
+        .iter()
+        .chain(POLICIES)
+        .chain(TESTING)
+        .map(|(_, c)| c)
+    {
         cmd.arg("--package").arg(crate_name);
     }
     // What the outer build sets for the host must not leak into the guest build.
@@ -86,6 +94,18 @@ fn main() {
     code.push_str("/// Built-in trackers: (name, component bytes).\n");
     code.push_str("pub const BUILTIN: &[(&str, &[u8])] = &[\n");
     for (name, crate_name) in BUILTIN {
+        let path = artifact(&artifacts, crate_name);
+        writeln!(
+            code,
+            "    ({name:?}, include_bytes!({:?})),",
+            path.display().to_string()
+        )
+        .expect("writing to a String");
+    }
+    code.push_str("];\n\n");
+    code.push_str("/// Built-in policies: (name, component bytes).\n");
+    code.push_str("pub const POLICIES: &[(&str, &[u8])] = &[\n");
+    for (name, crate_name) in POLICIES {
         let path = artifact(&artifacts, crate_name);
         writeln!(
             code,

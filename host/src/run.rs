@@ -13,10 +13,12 @@ use tokio::task::JoinSet;
 
 use crate::config::{Config, ConfigError, DistroKind, Watch};
 use crate::day::Day;
-use crate::evaluate::{self, Evaluation, Facts, Trace};
+use crate::evaluate::{self, Evaluation, Facts, Finding, Status, Trace};
 use crate::model::{PluginInfo, UpstreamData};
 use crate::report::{Report, RunError};
-use crate::runtime::{MAX_CONCURRENT_POLLS, Plugin, PollOutcome, Runtime};
+use crate::runtime::{
+    MAX_CONCURRENT_POLLS, Plugin, PolicyFacts, PolicyPlugin, PollOutcome, Runtime,
+};
 use crate::trackers::{self, TrackerSource};
 
 /// Why a run did not produce a report.
@@ -248,6 +250,164 @@ fn evaluate_watch(
     out
 }
 
+/// A policy ready to run, or why it is not.
+type LoadedPolicy = Result<Arc<PolicyPlugin>, String>;
+
+/// Loads every policy plugin the config's watches name.
+pub async fn load_policies(
+    config: &Config,
+    runtime: &Runtime,
+) -> Result<BTreeMap<String, LoadedPolicy>, ConfigError> {
+    let mut loaded = BTreeMap::new();
+    for watch in &config.watches {
+        for name in &watch.policies {
+            if loaded.contains_key(name.get_ref()) {
+                continue;
+            }
+            let Some(source) = trackers::resolve_policy(config, name.get_ref()) else {
+                return Err(config.error_at(
+                    name.span(),
+                    format!(
+                        "watch `{}` names policy `{}`, which does not exist",
+                        watch.name.get_ref(),
+                        name.get_ref()
+                    ),
+                    Some(format!(
+                        "known policies: {}; a third-party policy needs `[plugins.{}] path = \"….wasm\"`",
+                        trackers::known_policies(config).join(", "),
+                        name.get_ref()
+                    )),
+                ));
+            };
+            let bytes = match &source {
+                TrackerSource::Builtin(bytes) => Ok(bytes.to_vec()),
+                TrackerSource::File(path) => std::fs::read(path)
+                    .map_err(|e| format!("cannot read policy `{}`: {e}", path.display())),
+            };
+            let result = match bytes {
+                Ok(bytes) => runtime
+                    .load_policy(&bytes)
+                    .await
+                    .map_err(|e| format!("cannot load policy `{}`: {e:#}", name.get_ref())),
+                Err(e) => Err(e),
+            };
+            loaded.insert(name.get_ref().clone(), result);
+        }
+    }
+    Ok(loaded)
+}
+
+/// Runs the watch's policy plugins on its evaluations: findings join the verdict, raising its
+/// severity to the worst of them; a failing policy becomes a run error, the verdict stays.
+struct PolicyRun<'a> {
+    config: &'a Config,
+    runtime: &'a Runtime,
+    policies: &'a BTreeMap<String, LoadedPolicy>,
+    today: Day,
+}
+
+async fn apply_policies(
+    run: &PolicyRun<'_>,
+    watch: &Watch,
+    data: &UpstreamData,
+    evaluations: &mut [Evaluation],
+    errors: &mut Vec<RunError>,
+) {
+    let PolicyRun {
+        config,
+        runtime,
+        policies,
+        today,
+    } = *run;
+    for name in &watch.policies {
+        let name = name.get_ref();
+        let plugin = match policies.get(name) {
+            Some(Ok(p)) => p,
+            Some(Err(e)) => {
+                errors.push(policy_error(watch, "host", e.clone()));
+                continue;
+            }
+            None => continue,
+        };
+        let settings: Vec<(String, String)> = config
+            .plugins
+            .get(name)
+            .map(|p| {
+                p.settings
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.0.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for evaluation in evaluations.iter_mut() {
+            let v = &mut evaluation.verdict;
+            let (Some(shipped), Some(upstream)) = (v.shipped.clone(), v.shipped_upstream.clone())
+            else {
+                continue;
+            };
+            if matches!(v.status, Status::Error | Status::Missing) {
+                continue;
+            }
+            let facts = PolicyFacts {
+                watch: v.watch.clone(),
+                distro: v.distro.clone(),
+                package: v.package.clone(),
+                shipped,
+                shipped_upstream: upstream,
+                line: v.line.clone(),
+                status: v.status.as_str().to_owned(),
+                releases_behind: v.releases_behind,
+                lines_behind: v.lines_behind,
+                days_behind: v.days_behind,
+                support_days_left: v.support_days_left,
+                today,
+            };
+            match runtime
+                .check_policy(plugin, &facts, data, &settings, config.limits(name))
+                .await
+            {
+                Ok(findings) => {
+                    for f in findings {
+                        v.severity = v.severity.max(f.severity);
+                        v.explanation.push_str(&format!("; {name}: {}", f.message));
+                        evaluation.trace.steps.push(format!(
+                            "policy plugin `{name}`: {} — {}",
+                            f.severity.as_str(),
+                            f.message
+                        ));
+                        v.findings.push(Finding {
+                            policy: name.clone(),
+                            severity: f.severity,
+                            message: f.message,
+                        });
+                    }
+                }
+                Err(e) => {
+                    let kind = serde_json::to_value(e.kind())
+                        .ok()
+                        .and_then(|k| k.as_str().map(str::to_owned))
+                        .unwrap_or_else(|| "plugin".into());
+                    errors.push(policy_error(
+                        watch,
+                        &kind,
+                        format!("policy `{name}` failed: {e}"),
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+}
+
+fn policy_error(watch: &Watch, kind: &str, message: String) -> RunError {
+    RunError {
+        watch: watch.name.get_ref().to_string(),
+        tracker: None,
+        kind: kind.to_owned(),
+        message,
+    }
+}
+
 /// Runs every watch of `config` and evaluates them as of `today`.
 pub async fn check(
     config: &Config,
@@ -255,6 +415,7 @@ pub async fn check(
     today: Day,
 ) -> Result<Report, RunFailure> {
     let loaded = load_trackers(config, &runtime).await?;
+    let policies = load_policies(config, &runtime).await?;
     let limit = Arc::new(Semaphore::new(MAX_CONCURRENT_POLLS));
     let mut polls: JoinSet<(usize, Result<PollOutcome, Failure>)> = JoinSet::new();
     for (index, watch) in config.watches.iter().enumerate() {
@@ -301,11 +462,23 @@ pub async fn check(
                 message: message.clone(),
             });
         }
-        verdicts.extend(
-            evaluate_watch(config, watch, &outcome, None, today)
-                .into_iter()
-                .map(|e| e.verdict),
-        );
+        let mut evaluations = evaluate_watch(config, watch, &outcome, None, today);
+        if let Ok(data) = &outcome {
+            apply_policies(
+                &PolicyRun {
+                    config,
+                    runtime: &runtime,
+                    policies: &policies,
+                    today,
+                },
+                watch,
+                data,
+                &mut evaluations,
+                &mut errors,
+            )
+            .await;
+        }
+        verdicts.extend(evaluations.into_iter().map(|e| e.verdict));
     }
     Ok(Report::new(
         config.origin.to_string(),
@@ -322,6 +495,8 @@ pub struct Explanation {
     pub polled: Result<(usize, usize, std::time::Duration), Failure>,
     /// One evaluation per (distro, package).
     pub evaluations: Vec<Evaluation>,
+    /// Policy plugins that failed.
+    pub errors: Vec<RunError>,
 }
 
 /// Polls one watch and evaluates it with its trace; `distro` narrows it to one distro.
@@ -362,6 +537,7 @@ pub async fn explain(
         )));
     }
     let loaded = load_trackers(config, &runtime).await?;
+    let policies = load_policies(config, &runtime).await?;
     let result = match prepare(config, &loaded, watch) {
         Ok(p) => Ok(runtime
             .poll(&p.plugin, &p.settings, p.grant, p.limits)
@@ -374,9 +550,26 @@ pub async fn explain(
         .as_ref()
         .map(|data| (data.releases.len(), data.lines.len(), duration))
         .map_err(Clone::clone);
-    let evaluations = evaluate_watch(config, watch, &outcome, distro, today);
+    let mut evaluations = evaluate_watch(config, watch, &outcome, distro, today);
+    let mut errors = Vec::new();
+    if let Ok(data) = &outcome {
+        apply_policies(
+            &PolicyRun {
+                config,
+                runtime: &runtime,
+                policies: &policies,
+                today,
+            },
+            watch,
+            data,
+            &mut evaluations,
+            &mut errors,
+        )
+        .await;
+    }
     Ok(Explanation {
         polled,
         evaluations,
+        errors,
     })
 }

@@ -30,6 +30,40 @@ pub fn builtin(name: &str) -> Option<&'static [u8]> {
         .map(|(_, bytes)| *bytes)
 }
 
+/// The component of built-in policy `name`.
+pub fn builtin_policy(name: &str) -> Option<&'static [u8]> {
+    artifacts::POLICIES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, bytes)| *bytes)
+}
+
+/// Resolves a policy name: a configured file wins over a built-in of the same name.
+pub fn resolve_policy(config: &Config, name: &str) -> Option<TrackerSource> {
+    if let Some(path) = config.plugins.get(name).and_then(|p| p.path.as_ref()) {
+        return Some(TrackerSource::File(config.base_dir().join(path.get_ref())));
+    }
+    builtin_policy(name).map(TrackerSource::Builtin)
+}
+
+/// Every policy name a watch may use with this config, sorted.
+pub fn known_policies(config: &Config) -> Vec<String> {
+    let mut names: Vec<String> = artifacts::POLICIES
+        .iter()
+        .map(|(n, _)| (*n).to_owned())
+        .collect();
+    names.extend(
+        config
+            .plugins
+            .iter()
+            .filter(|(_, p)| p.path.is_some())
+            .map(|(n, _)| n.clone()),
+    );
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Every tracker name a watch may use with this config, sorted.
 pub fn known_names(config: &Config) -> Vec<String> {
     let mut names: Vec<String> = builtin_names().map(str::to_owned).collect();

@@ -400,3 +400,96 @@ async fn policy_thresholds_change_severity_not_status() {
     );
     assert!(v.explanation.contains("within policy"), "{}", v.explanation);
 }
+
+/// The example policy plugin, `lts-only`, judging real kernel lines: findings join the verdict
+/// and raise its severity; a misconfigured policy fails alone.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_policy_plugin_adds_findings() {
+    let server = Server::start(vec![(
+        "/api/linux-kernel.json",
+        Reply::ok(support::fixture("endoflife/linux-kernel.json")),
+    )])
+    .await;
+    let text = format!(
+        "[distros.tw]\nkind = \"static\"\npackages = {{ kernel-default = \"7.2.0-1.1\", kernel-longterm = \"6.18.45-1.1\" }}\n\
+         [plugins.lts-only]\nsettings = {{ severity = \"critical\" }}\n\
+         [[watch]]\nname = \"linux\"\ntracker = \"endoflife\"\npolicies = [\"lts-only\"]\n\
+         settings = {{ product = \"linux-kernel\", base-url = \"{}\" }}\n\
+         packages = {{ tw = [\"kernel-default\", \"kernel-longterm\"] }}\n",
+        server.url("")
+    );
+    let report = rollcall::run::check(
+        &support::config(&text),
+        support::runtime(),
+        support::today(),
+    )
+    .await
+    .expect("runs");
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    let mainline = &report.verdicts[0];
+    assert_eq!(
+        mainline.status,
+        Status::Current,
+        "the built-in status stays"
+    );
+    assert_eq!(
+        mainline.severity,
+        Severity::Critical,
+        "raised by the finding"
+    );
+    assert_eq!(mainline.findings.len(), 1);
+    assert_eq!(mainline.findings[0].policy, "lts-only");
+    assert!(
+        mainline.findings[0]
+            .message
+            .starts_with("line 7.2 is not a long-term-support line; supported LTS lines: "),
+        "{}",
+        mainline.findings[0].message
+    );
+    assert!(
+        mainline.explanation.contains("; lts-only: line 7.2"),
+        "{}",
+        mainline.explanation
+    );
+    let longterm = &report.verdicts[1];
+    assert!(
+        longterm.findings.is_empty(),
+        "6.18 is LTS: {:?}",
+        longterm.findings
+    );
+    assert_eq!(longterm.severity, Severity::Info);
+
+    let bad = text.replace("severity = \"critical\"", "severity = \"loud\"");
+    let report = rollcall::run::check(&support::config(&bad), support::runtime(), support::today())
+        .await
+        .expect("runs");
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    assert!(
+        report.errors[0]
+            .message
+            .contains("policy `lts-only` failed: setting `severity` = `loud`"),
+        "{}",
+        report.errors[0].message
+    );
+    assert_eq!(
+        report.verdicts[0].status,
+        Status::Current,
+        "the verdict survives a failing policy"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_policy_lists_the_known_ones() {
+    let config = support::config(
+        "[[watch]]\nname = \"w\"\ntracker = \"kernel-org\"\npolicies = [\"lts-onyl\"]\n",
+    );
+    let err = rollcall::run::load_policies(&config, &support::runtime())
+        .await
+        .expect_err("unknown policy");
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with("invalid config test.toml:4:13: watch `w` names policy `lts-onyl`"),
+        "{shown}"
+    );
+    assert!(shown.contains("help: known policies: lts-only"), "{shown}");
+}

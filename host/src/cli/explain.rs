@@ -88,6 +88,9 @@ fn render(watch: &str, explanation: &run::Explanation, all: bool) -> String {
         )),
         Err((kind, message)) => out.push_str(&format!("watch `{watch}`: the tracker failed ({kind}): {message}\n")),
     }
+    for error in &explanation.errors {
+        out.push_str(&format!("error: {}\n", error.message));
+    }
     for e in &explanation.evaluations {
         let v = &e.verdict;
         out.push_str(&format!(

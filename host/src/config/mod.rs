@@ -86,6 +86,9 @@ pub struct Watch {
     /// Policy for this watch, over the distro's and the defaults.
     #[serde(default)]
     pub policy: PolicyConfig,
+    /// Policy plugins that judge this watch's verdicts (built-in, or `[plugins.NAME]` files).
+    #[serde(default)]
+    pub policies: Vec<Spanned<String>>,
 }
 
 /// The kinds of distro source. More arrive with the distro-sources issue.
@@ -144,6 +147,9 @@ pub struct PluginConfig {
     /// Largest returned data, MiB.
     #[serde(default)]
     pub max_output_mib: Option<Spanned<u32>>,
+    /// Settings passed to a policy plugin.
+    #[serde(default)]
+    pub settings: BTreeMap<String, SettingValue>,
 }
 
 fn default_family() -> Family {

@@ -14,6 +14,7 @@ mod engine;
 mod error;
 mod host;
 mod limits;
+mod policy;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -30,6 +31,7 @@ use self::host::HostState;
 pub use self::host::{Services, Usage};
 use self::limits::MemoryCap;
 pub use self::limits::{Limits, MAX_MEMORY_BYTES, MemoryLimitExceeded};
+pub use self::policy::{PolicyFacts, PolicyFinding, PolicyPlugin};
 use crate::model::{self, PluginInfo, UpstreamData};
 use crate::net::Grant;
 
@@ -62,6 +64,7 @@ pub struct RuntimeOptions {
 pub struct Runtime {
     engine: Engine,
     linker: Linker<HostState>,
+    policy_linker: Linker<HostState>,
     cache: ComponentCache,
     services: Arc<Services>,
     loaded: Mutex<Vec<Arc<Plugin>>>,
@@ -136,9 +139,11 @@ impl Runtime {
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)
             .map_err(|e| anyhow::anyhow!("linking WASI: {e}"))?;
         let cache = ComponentCache::new(&engine, options.cache_dir);
+        let policy_linker = policy::linker(&engine)?;
         Ok(Self {
             engine,
             linker,
+            policy_linker,
             cache,
             services: options.services,
             loaded: Mutex::new(Vec::new()),
