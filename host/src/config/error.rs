@@ -75,7 +75,7 @@ impl ConfigError {
 fn help_for(message: &str) -> Option<String> {
     if message.starts_with("unknown field") {
         if message.contains("`tracker`") && message.contains("`settings`") {
-            return Some("a watch has `name`, `tracker`, `settings`, `packages`, `scheme` and `prereleases`; see docs/config.md".into());
+            return Some("a watch has `name`, `tracker`, `settings`, `packages`, `scheme`, `prereleases`, `line`, `policy` and `policies`; see docs/config.md".into());
         }
         return Some("check the spelling; docs/config.md lists every key".into());
     }
