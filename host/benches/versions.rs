@@ -56,7 +56,10 @@ fn main() {
         input.len(),
         all.len()
     );
-    println!("{:<8} {:>16} {:>16} {:>10}", "scheme", "strings/s", "parsed/s", "parse µs");
+    println!(
+        "{:<8} {:>16} {:>16} {:>10}",
+        "scheme", "strings/s", "parsed/s", "parse µs"
+    );
     for scheme in Scheme::ALL {
         let mut string_runs = Vec::new();
         let mut parsed_runs = Vec::new();
@@ -73,7 +76,10 @@ fn main() {
             std::hint::black_box(greater);
 
             let started = Instant::now();
-            let parsed: Vec<Version> = input.iter().map(|v| scheme.parse(v).expect("parses")).collect();
+            let parsed: Vec<Version> = input
+                .iter()
+                .map(|v| scheme.parse(v).expect("parses"))
+                .collect();
             parse_runs.push(started.elapsed());
             let started = Instant::now();
             let mut greater = 0usize;
@@ -95,7 +101,10 @@ fn main() {
         );
     }
 
-    let distro: Vec<String> = input.iter().map(|v| format!("1:{v}-150600.23.25.1")).collect();
+    let distro: Vec<String> = input
+        .iter()
+        .map(|v| format!("1:{v}-150600.23.25.1"))
+        .collect();
     let mut runs = Vec::new();
     for _ in 0..9 {
         let started = Instant::now();

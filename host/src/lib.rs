@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 pub mod day;
+pub mod distros;
 pub mod evaluate;
 pub mod exit;
 pub mod model;

@@ -1,0 +1,221 @@
+//! Debian archive indexes: `Release`/`InRelease` (which files exist, with their SHA-256) and
+//! `Sources`/`Packages` (deb822 paragraphs), parsed as a stream of lines.
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+
+use super::ShippedPackage;
+
+/// One file a `Release` lists: SHA-256 and size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseEntry {
+    /// Hex SHA-256.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// The fields of a `Release` file rollcall uses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Release {
+    /// `Suite` (`stable`, `bookworm-security`).
+    pub suite: Option<String>,
+    /// `Codename`.
+    pub codename: Option<String>,
+    /// `Components`.
+    pub components: Vec<String>,
+    /// The `SHA256` list: path relative to the suite → entry.
+    pub files: BTreeMap<String, ReleaseEntry>,
+}
+
+/// Parses a `Release` or `InRelease` file (the clear-signed wrapper is skipped; the signature is
+/// not checked: rollcall reads metadata, it does not install from it).
+pub fn parse_release(text: &str) -> Result<Release, String> {
+    let mut release = Release::default();
+    let mut in_sha256 = false;
+    let mut in_body = !text.starts_with("-----BEGIN PGP SIGNED MESSAGE-----");
+    let mut seen_fields = false;
+    for line in text.lines() {
+        if !in_body {
+            // Clear-signed: the header block ends at the first empty line.
+            if line.is_empty() {
+                in_body = true;
+            }
+            continue;
+        }
+        if line.starts_with("-----BEGIN PGP SIGNATURE-----") {
+            break;
+        }
+        if let Some(rest) = line.strip_prefix(' ') {
+            if in_sha256 {
+                let parts: Vec<&str> = rest.split_whitespace().collect();
+                if let [sha, size, path] = parts[..] {
+                    let size = size.parse().map_err(|_| {
+                        format!("bad size `{size}` for `{path}` in the SHA256 list")
+                    })?;
+                    release.files.insert(
+                        path.to_owned(),
+                        ReleaseEntry {
+                            sha256: sha.to_ascii_lowercase(),
+                            size,
+                        },
+                    );
+                }
+            }
+            continue;
+        }
+        in_sha256 = false;
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        seen_fields = true;
+        let value = value.trim();
+        match key {
+            "Suite" => release.suite = Some(value.to_owned()),
+            "Codename" => release.codename = Some(value.to_owned()),
+            "Components" => {
+                release.components = value.split_whitespace().map(str::to_owned).collect();
+            }
+            "SHA256" => in_sha256 = true,
+            _ => {}
+        }
+    }
+    if !seen_fields {
+        return Err("not a Debian Release file (no fields)".into());
+    }
+    if release.files.is_empty() {
+        return Err("the Release file lists no files with SHA256 checksums".into());
+    }
+    Ok(release)
+}
+
+/// Parses a `Sources` or `Packages` index. A `Packages` stanza names its source in `Source:`
+/// (`Source: foo` or `Source: foo (1.2-3)` when the versions differ); a `Sources` stanza is the
+/// source itself.
+pub fn parse_index(reader: impl BufRead, sources: bool) -> Result<Vec<ShippedPackage>, String> {
+    let mut out = Vec::new();
+    let (mut name, mut version, mut source, mut arch) = (None, None, None, None);
+    let mut line_no = 0usize;
+    let mut flush = |name: &mut Option<String>,
+                     version: &mut Option<String>,
+                     source: &mut Option<String>,
+                     arch: &mut Option<String>,
+                     at: usize|
+     -> Result<(), String> {
+        match (name.take(), version.take()) {
+            (Some(n), Some(v)) => {
+                let src = source.take();
+                out.push(ShippedPackage {
+                    source: if sources { Some(n.clone()) } else { src },
+                    name: n,
+                    version: v,
+                    arch: arch.take(),
+                });
+                Ok(())
+            }
+            (Some(n), None) => Err(format!("stanza `{n}` ending at line {at} has no Version")),
+            (None, Some(_)) => Err(format!("a stanza ending at line {at} has no Package")),
+            (None, None) => Ok(()),
+        }
+    };
+    for line in reader.lines() {
+        line_no += 1;
+        let line = line.map_err(|e| format!("reading line {line_no}: {e}"))?;
+        if line.is_empty() {
+            flush(&mut name, &mut version, &mut source, &mut arch, line_no)?;
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            continue;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            return Err(format!(
+                "line {line_no} is neither `Field: value` nor a continuation: `{line}`"
+            ));
+        };
+        let value = value.trim();
+        match key {
+            "Package" => name = Some(value.to_owned()),
+            "Version" => version = Some(value.to_owned()),
+            "Architecture" => arch = Some(value.to_owned()),
+            "Source" if !sources => {
+                // `Source: foo (1.2-3)`: the name is before the space.
+                source = value.split_whitespace().next().map(str::to_owned);
+            }
+            _ => {}
+        }
+    }
+    flush(&mut name, &mut version, &mut source, &mut arch, line_no)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(path: &str) -> Vec<u8> {
+        let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/fixtures/distro-metadata")
+            .join(path);
+        std::fs::read(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+    }
+
+    #[test]
+    fn reads_real_sources_stanzas() {
+        let list = parse_index(&fixture("debian/test_Sources")[..], true).expect("parses");
+        let pairs: Vec<(&str, &str)> = list
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str()))
+            .collect();
+        assert!(
+            pairs.contains(&("binutils", "2.18.1~cvs20080103-6")),
+            "{pairs:?}"
+        );
+        assert!(
+            pairs.contains(&("apache2-mpm-itk", "2.2.6-01-3")),
+            "{pairs:?}"
+        );
+        assert!(
+            list.iter()
+                .all(|p| p.source.as_deref() == Some(p.name.as_str()))
+        );
+    }
+
+    #[test]
+    fn reads_real_packages_with_their_sources() {
+        let list = parse_index(&fixture("debian/Packages")[..], false).expect("parses");
+        assert_eq!(list.len(), 4, "the excerpt has four stanzas");
+        let album = list.iter().find(|p| p.name == "album").expect("album");
+        assert_eq!(album.version, "4.15-1");
+        assert_eq!(album.arch.as_deref(), Some("all"));
+        let gz = fixture("debian/Packages.gz");
+        let from_gz =
+            parse_index(super::super::decompress::reader(&gz).expect("gz"), false).expect("parses");
+        assert_eq!(from_gz.len(), 718, "the real index has 718 stanzas");
+    }
+
+    #[test]
+    fn reads_release_and_inrelease() {
+        let release = parse_release(&String::from_utf8_lossy(&fixture("debian/InRelease")))
+            .expect("InRelease");
+        assert_eq!(release.codename.as_deref(), Some("bullseye"));
+        assert_eq!(release.components, ["main", "contrib", "non-free"]);
+        let entry = release
+            .files
+            .get("main/source/Sources.xz")
+            .expect("Sources.xz listed");
+        assert_eq!(entry.sha256.len(), 64);
+        let plain = parse_release(&String::from_utf8_lossy(&fixture("debian/test_Release")))
+            .expect("Release");
+        assert!(!plain.files.is_empty());
+    }
+
+    #[test]
+    fn malformed_indexes_say_where() {
+        let err = parse_index(&b"Package: a\n\nVersion: 1\n"[..], true).expect_err("bad");
+        assert!(err.contains("ending at line 2 has no Version"), "{err}");
+        let err = parse_index(&b"<html>\n"[..], true).expect_err("bad");
+        assert!(err.contains("line 1"), "{err}");
+        assert!(parse_release("<html></html>").is_err());
+    }
+}
