@@ -35,7 +35,7 @@ pub struct Summary {
     pub severities: BTreeMap<Severity, u32>,
     /// Watches evaluated.
     pub watches: u32,
-    /// Watches whose tracker failed.
+    /// Watches whose tracker failed (distro failures are not counted here).
     pub failed_watches: u32,
 }
 
@@ -64,9 +64,14 @@ impl Report {
         errors: Vec<RunError>,
         watches: u32,
     ) -> Self {
+        let failed: std::collections::BTreeSet<&str> = errors
+            .iter()
+            .filter(|e| e.tracker.is_some())
+            .map(|e| e.watch.as_str())
+            .collect();
         let mut summary = Summary {
             watches,
-            failed_watches: errors.len() as u32,
+            failed_watches: failed.len() as u32,
             ..Summary::default()
         };
         for v in &verdicts {

@@ -11,8 +11,9 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::config::{Config, ConfigError, DistroKind, Watch};
+use crate::config::{Config, ConfigError, Watch};
 use crate::day::Day;
+use crate::distros::{self, DistroError, Shipped};
 use crate::evaluate::{self, Evaluation, Facts, Finding, Status, Trace};
 use crate::model::{PluginInfo, UpstreamData};
 use crate::report::{Report, RunError};
@@ -200,16 +201,66 @@ fn settle(watch: &Watch, result: Result<PollOutcome, Failure>) -> Result<Upstrea
     })
 }
 
+/// What each distro ships, or why it could not be read.
+pub type ShippedLists = BTreeMap<String, Result<Shipped, DistroError>>;
+
+/// Reads every distro the watches use, concurrently; one failing distro leaves the others.
+pub async fn fetch_distros(config: &Config, runtime: &Runtime, only: Option<&str>) -> ShippedLists {
+    let mut wanted: Vec<&String> = config
+        .watches
+        .iter()
+        .flat_map(|w| w.packages.keys().map(|k| k.get_ref()))
+        .filter(|name| only.is_none_or(|o| o == name.as_str()))
+        .collect();
+    wanted.sort();
+    wanted.dedup();
+    let mut tasks = JoinSet::new();
+    for name in wanted {
+        let Some(distro) = config.distros.get(name).cloned() else {
+            continue;
+        };
+        let http = runtime.http().clone();
+        let name = name.clone();
+        tasks.spawn(async move {
+            let started = std::time::Instant::now();
+            let result = distros::fetch(&distro, &http).await;
+            tracing::info!(
+                distro = %name,
+                ms = started.elapsed().as_millis() as u64,
+                packages = result.as_ref().map_or(0, |s| s.packages().len()),
+                ok = result.is_ok(),
+                "distro read"
+            );
+            (name, result)
+        });
+    }
+    let mut out = BTreeMap::new();
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((name, result)) => {
+                out.insert(name, result);
+            }
+            Err(e) => tracing::error!("a distro task failed: {e}"),
+        }
+    }
+    out
+}
+
 /// Evaluates every (distro, package) of `watch`; `only_distro` narrows it to one distro.
 fn evaluate_watch(
     config: &Config,
     watch: &Watch,
     outcome: &Result<UpstreamData, Failure>,
+    shipped_lists: &ShippedLists,
     only_distro: Option<&str>,
     today: Day,
 ) -> Vec<Evaluation> {
     let mut out = Vec::new();
-    for (distro_name, packages) in &watch.packages {
+    let plain = |verdict| Evaluation {
+        verdict,
+        trace: Trace::default(),
+    };
+    for (distro_name, patterns) in &watch.packages {
         let distro_name = distro_name.get_ref();
         if only_distro.is_some_and(|d| d != distro_name) {
             continue;
@@ -218,12 +269,12 @@ fn evaluate_watch(
             continue;
         };
         let policy = config.policy_for(watch, distro_name);
-        for package in &packages.0 {
-            let facts = Facts {
+        for pattern in &patterns.0 {
+            let base = Facts {
                 watch: watch.name.get_ref().as_str(),
                 tracker: watch.tracker.get_ref(),
                 distro: distro_name,
-                package,
+                package: pattern,
                 scheme: watch.scheme,
                 family: distro.family,
                 prereleases: watch.prereleases,
@@ -231,20 +282,34 @@ fn evaluate_watch(
                 policy: &policy,
                 today,
             };
-            let shipped = match distro.kind {
-                DistroKind::Static => distro.packages.get(package),
+            let matches = match shipped_lists.get(distro_name) {
+                None => Err(format!("distro `{distro_name}` was not read")),
+                Some(Err(e)) => Err(format!("distro `{distro_name}` could not be read: {e}")),
+                Some(Ok(list)) => list.find(pattern),
             };
-            let plain = |verdict| Evaluation {
-                verdict,
-                trace: Trace::default(),
-            };
-            out.push(match (outcome, shipped) {
-                (Err((_, message)), shipped) => {
-                    plain(facts.error(shipped.map(String::as_str), message))
+            let matches = match matches {
+                Ok(m) => m,
+                Err(message) => {
+                    out.push(plain(base.distro_error(&message)));
+                    continue;
                 }
-                (Ok(_), None) => plain(facts.missing()),
-                (Ok(data), Some(version)) => evaluate::evaluate(&facts, data, version),
-            });
+            };
+            if matches.is_empty() {
+                out.push(plain(match outcome {
+                    Err((_, message)) => base.error(None, message),
+                    Ok(_) => base.missing(),
+                }));
+            }
+            for found in matches {
+                let f = Facts {
+                    package: &found.name,
+                    ..base.clone()
+                };
+                out.push(match outcome {
+                    Err((_, message)) => plain(f.error(Some(&found.version), message)),
+                    Ok(data) => evaluate::evaluate(&f, data, &found.version),
+                });
+            }
         }
     }
     out
@@ -438,6 +503,8 @@ pub async fn check(
         });
     }
 
+    // The polls run in their tasks while the distros are read.
+    let shipped_lists = fetch_distros(config, &runtime, None).await;
     let mut outcomes: BTreeMap<usize, Result<UpstreamData, Failure>> = BTreeMap::new();
     while let Some(joined) = polls.join_next().await {
         match joined {
@@ -450,6 +517,22 @@ pub async fn check(
 
     let mut verdicts = Vec::new();
     let mut errors = Vec::new();
+    for (name, result) in &shipped_lists {
+        if let Err(e) = result {
+            for watch in config
+                .watches
+                .iter()
+                .filter(|w| w.packages.contains_key(name.as_str()))
+            {
+                errors.push(RunError {
+                    watch: watch.name.get_ref().to_string(),
+                    tracker: None,
+                    kind: "distro".to_owned(),
+                    message: format!("distro `{name}` could not be read: {e}"),
+                });
+            }
+        }
+    }
     for (index, watch) in config.watches.iter().enumerate() {
         let outcome = outcomes
             .remove(&index)
@@ -462,7 +545,7 @@ pub async fn check(
                 message: message.clone(),
             });
         }
-        let mut evaluations = evaluate_watch(config, watch, &outcome, None, today);
+        let mut evaluations = evaluate_watch(config, watch, &outcome, &shipped_lists, None, today);
         if let Ok(data) = &outcome {
             apply_policies(
                 &PolicyRun {
@@ -538,6 +621,7 @@ pub async fn explain(
     }
     let loaded = load_trackers(config, &runtime).await?;
     let policies = load_policies(config, &runtime).await?;
+    let shipped_lists = fetch_distros(config, &runtime, distro).await;
     let result = match prepare(config, &loaded, watch) {
         Ok(p) => Ok(runtime
             .poll(&p.plugin, &p.settings, p.grant, p.limits)
@@ -550,7 +634,7 @@ pub async fn explain(
         .as_ref()
         .map(|data| (data.releases.len(), data.lines.len(), duration))
         .map_err(Clone::clone);
-    let mut evaluations = evaluate_watch(config, watch, &outcome, distro, today);
+    let mut evaluations = evaluate_watch(config, watch, &outcome, &shipped_lists, distro, today);
     let mut errors = Vec::new();
     if let Ok(data) = &outcome {
         apply_policies(

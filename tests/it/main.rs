@@ -3,6 +3,7 @@
 
 mod cli;
 mod config;
+mod distros;
 mod sandbox;
 mod support;
 mod trackers;

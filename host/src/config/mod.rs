@@ -91,12 +91,27 @@ pub struct Watch {
     pub policies: Vec<Spanned<String>>,
 }
 
-/// The kinds of distro source. More arrive with the distro-sources issue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// The kinds of distro source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DistroKind {
     /// Versions written in the config.
     Static,
+    /// rpm-md repositories (`repodata/repomd.xml` → `primary.xml`): openSUSE, SLE, Fedora.
+    RpmMd,
+    /// A Debian-style archive (`dists/SUITE/InRelease` → `Sources` or `Packages`).
+    Deb,
+}
+
+/// Which Debian index a `deb` distro reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DebIndex {
+    /// `SUITE/COMPONENT/source/Sources`: source packages (the default; what upstreams release).
+    #[default]
+    Sources,
+    /// `SUITE/COMPONENT/binary-ARCH/Packages`: binary packages.
+    Packages,
 }
 
 /// One `[distros.NAME]`.
@@ -117,6 +132,24 @@ pub struct Distro {
     /// For `static`: package name → version, as the distro writes it.
     #[serde(default)]
     pub packages: BTreeMap<String, String>,
+    /// For `rpm-md`: the repositories' base URLs (the directories holding `repodata/`).
+    #[serde(default)]
+    pub urls: Vec<Spanned<String>>,
+    /// For `deb`: the archive's base URL (the directory holding `dists/`).
+    #[serde(default)]
+    pub url: Option<Spanned<String>>,
+    /// For `deb`: suites, merged in order (`["bookworm", "bookworm-updates"]`).
+    #[serde(default)]
+    pub suites: Vec<String>,
+    /// For `deb`: components (default `["main"]`).
+    #[serde(default)]
+    pub components: Vec<String>,
+    /// For `deb`: `sources` (default) or `packages`.
+    #[serde(default)]
+    pub index: DebIndex,
+    /// For `deb` with `index = "packages"`: the architecture (default `amd64`).
+    #[serde(default)]
+    pub arch: Option<String>,
 }
 
 /// One `[plugins.NAME]`: limits for any plugin, and the file and grants of a third-party one.
@@ -316,6 +349,9 @@ impl Config {
                 }
             }
         }
+        for (name, distro) in &self.distros {
+            self.check_distro(name, distro)?;
+        }
         for plugin in self.plugins.values() {
             let limits = [
                 (
@@ -347,6 +383,69 @@ impl Config {
             }
         }
         Ok(())
+    }
+}
+
+impl Config {
+    /// Each kind of distro needs its own keys.
+    fn check_distro(&self, name: &str, distro: &Distro) -> Result<(), ConfigError> {
+        let table = self.find_table(&format!("distros.{name}"));
+        let url_ok = |raw: &Spanned<String>| -> Result<(), ConfigError> {
+            match url::Url::parse(raw.get_ref()) {
+                Ok(u) if matches!(u.scheme(), "https" | "http") => Ok(()),
+                _ => Err(self.error_at(
+                    raw.span(),
+                    format!("`{}` is not an http(s) URL", raw.get_ref()),
+                    Some("write the repository's base URL, for example `https://download.opensuse.org/tumbleweed/repo/oss/`".into()),
+                )),
+            }
+        };
+        match distro.kind {
+            DistroKind::Static => Ok(()),
+            DistroKind::RpmMd => {
+                if distro.urls.is_empty() {
+                    return Err(self.error_at(
+                        table,
+                        format!("distro `{name}` is `rpm-md` but has no `urls`"),
+                        Some("add `urls = [\"https://…/repo/oss/\"]`: the directories holding `repodata/`".into()),
+                    ));
+                }
+                distro.urls.iter().try_for_each(url_ok)
+            }
+            DistroKind::Deb => {
+                let Some(url) = &distro.url else {
+                    return Err(self.error_at(
+                        table,
+                        format!("distro `{name}` is `deb` but has no `url`"),
+                        Some("add `url = \"…\"`: your Debian mirror's base URL, the directory holding `dists/`".into()),
+                    ));
+                };
+                url_ok(url)?;
+                if distro.suites.is_empty() {
+                    return Err(self.error_at(
+                        table,
+                        format!("distro `{name}` is `deb` but has no `suites`"),
+                        Some("add `suites = [\"bookworm\", \"bookworm-updates\"]`".into()),
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The span of a `[table]` header, for errors about a whole table; the file start when not
+    /// found (a dotted or inline table).
+    fn find_table(&self, dotted: &str) -> Range<usize> {
+        let quoted = dotted
+            .split_once('.')
+            .map(|(head, tail)| format!("{head}.\"{tail}\""))
+            .unwrap_or_default();
+        for header in [format!("[{dotted}]"), format!("[{quoted}]")] {
+            if let Some(at) = self.source.find(&header) {
+                return at..at + header.len();
+            }
+        }
+        0..0
     }
 }
 

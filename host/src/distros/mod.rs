@@ -6,9 +6,13 @@
 
 pub mod deb;
 pub mod decompress;
+pub mod fetch;
 pub mod rpmmd;
 
 use serde::Serialize;
+
+pub use self::fetch::{DistroError, fetch};
+use crate::versions::Scheme;
 
 /// One package a distro ships.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -21,4 +25,130 @@ pub struct ShippedPackage {
     pub source: Option<String>,
     /// Architecture.
     pub arch: Option<String>,
+}
+
+/// Everything a distro ships, newest version per (name, architecture).
+#[derive(Debug, Clone)]
+pub struct Shipped {
+    packages: Vec<ShippedPackage>,
+    scheme: Scheme,
+}
+
+impl Shipped {
+    /// The list, keeping the newest version of each (name, arch) under `scheme`.
+    pub fn new(packages: Vec<ShippedPackage>, scheme: Scheme) -> Self {
+        Self {
+            packages: fetch::newest(packages, scheme),
+            scheme,
+        }
+    }
+
+    /// Every package, sorted by name.
+    pub fn packages(&self) -> &[ShippedPackage] {
+        &self.packages
+    }
+
+    /// Packages whose binary name matches `pattern` (a glob: `kubernetes1.*-client`,
+    /// `postgresql1?`), or, when none does, whose source name matches. One entry per distinct
+    /// name, its newest version across architectures (an architecture that lags is not a second
+    /// line).
+    pub fn find(&self, pattern: &str) -> Result<Vec<&ShippedPackage>, String> {
+        let glob = globset::Glob::new(pattern)
+            .map_err(|e| format!("`{pattern}` is not a valid package pattern: {e}"))?
+            .compile_matcher();
+        let mut by_name: Vec<&ShippedPackage> = self
+            .packages
+            .iter()
+            .filter(|p| glob.is_match(&p.name))
+            .collect();
+        if by_name.is_empty() {
+            by_name = self
+                .packages
+                .iter()
+                .filter(|p| p.source.as_deref().is_some_and(|s| glob.is_match(s)))
+                .collect();
+        }
+        let mut newest: std::collections::BTreeMap<&str, &ShippedPackage> = Default::default();
+        for p in by_name {
+            match newest.get(p.name.as_str()) {
+                Some(best) if self.scheme.compare(&best.version, &p.version).is_ge() => {}
+                _ => {
+                    newest.insert(p.name.as_str(), p);
+                }
+            }
+        }
+        Ok(newest.into_values().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pkg(name: &str, version: &str, source: Option<&str>, arch: &str) -> ShippedPackage {
+        ShippedPackage {
+            name: name.into(),
+            version: version.into(),
+            source: source.map(Into::into),
+            arch: Some(arch.into()),
+        }
+    }
+
+    #[test]
+    fn globs_match_binaries_then_sources() {
+        let shipped = Shipped::new(
+            vec![
+                pkg(
+                    "kubernetes1.33-client",
+                    "1.33.4-1.1",
+                    Some("kubernetes1.33"),
+                    "x86_64",
+                ),
+                pkg(
+                    "kubernetes1.34-client",
+                    "1.34.1-1.1",
+                    Some("kubernetes1.34"),
+                    "x86_64",
+                ),
+                pkg(
+                    "kubernetes1.34-client",
+                    "1.34.0-1.1",
+                    Some("kubernetes1.34"),
+                    "x86_64",
+                ),
+                pkg(
+                    "kernel-default",
+                    "6.17.7-1.1",
+                    Some("kernel-source"),
+                    "x86_64",
+                ),
+                pkg(
+                    "kernel-default",
+                    "6.17.7-1.1",
+                    Some("kernel-source"),
+                    "aarch64",
+                ),
+            ],
+            Scheme::Rpm,
+        );
+        let k8s = shipped.find("kubernetes1.*-client").expect("glob");
+        let versions: Vec<&str> = k8s.iter().map(|p| p.version.as_str()).collect();
+        assert_eq!(
+            versions,
+            ["1.33.4-1.1", "1.34.1-1.1"],
+            "newest per package, one per line"
+        );
+        assert_eq!(
+            shipped.find("kernel-default").expect("exact").len(),
+            1,
+            "one per name, not per arch"
+        );
+        assert_eq!(
+            shipped.find("kernel-source").expect("source").len(),
+            1,
+            "falls back to source names"
+        );
+        assert!(shipped.find("nothing").expect("glob").is_empty());
+        assert!(shipped.find("a[").is_err());
+    }
 }

@@ -90,6 +90,11 @@ impl Facts<'_> {
         )
     }
 
+    /// The verdict when the distro's package list could not be read.
+    pub fn distro_error(&self, message: &str) -> Verdict {
+        self.verdict(Status::Error, message.to_owned())
+    }
+
     /// The verdict when the tracker failed.
     pub fn error(&self, shipped: Option<&str>, message: &str) -> Verdict {
         let mut v = self.verdict(

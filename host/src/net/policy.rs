@@ -96,6 +96,8 @@ impl fmt::Display for HostRule {
 #[derive(Debug, Clone, Default)]
 pub struct Grant {
     rules: Vec<HostRule>,
+    /// Any http(s) host: for URLs the user wrote (distro mirrors, which redirect anywhere).
+    trusted: bool,
 }
 
 impl Grant {
@@ -106,6 +108,15 @@ impl Grant {
             grant.add(rule);
         }
         grant
+    }
+
+    /// Any http(s) URL: for fetches of URLs the user configured (distro sources), never for
+    /// plugins.
+    pub fn trusted() -> Self {
+        Self {
+            rules: Vec::new(),
+            trusted: true,
+        }
     }
 
     /// Adds a rule unless an equal one is there.
@@ -129,6 +140,15 @@ impl Grant {
 
     /// Whether `url` may be fetched under this grant.
     pub fn check(&self, url: &Url) -> Result<(), String> {
+        if self.trusted {
+            return match url.scheme() {
+                "https" | "http" => Ok(()),
+                other => Err(format!(
+                    "`{}` uses `{other}`; only http(s) is fetched",
+                    redact(url)
+                )),
+            };
+        }
         if !url.username().is_empty() || url.password().is_some() {
             return Err(format!(
                 "`{}` carries credentials in the URL; trackers may not send them",

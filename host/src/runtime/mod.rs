@@ -150,6 +150,11 @@ impl Runtime {
         })
     }
 
+    /// The HTTP client, for fetches the host makes itself (distro indexes).
+    pub fn http(&self) -> &crate::net::HttpClient {
+        &self.services.http
+    }
+
     /// Compiles (or loads from the cache) and describes a component. Loading the same bytes
     /// twice returns the same plugin.
     pub async fn load(&self, bytes: &[u8]) -> anyhow::Result<Arc<Plugin>> {

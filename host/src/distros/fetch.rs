@@ -1,0 +1,258 @@
+//! Fetching a distro's package list: the metadata chain of each kind, checksums verified at
+//! every step, one [`DistroError`] naming the URL when anything is off.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use sha1::Sha1;
+use sha2::{Digest, Sha256, Sha512};
+
+use super::{Shipped, ShippedPackage, deb, decompress, rpmmd};
+use crate::config::{DebIndex, Distro, DistroKind};
+use crate::net::{FetchError, Grant, HttpClient, RequestLimits};
+use crate::versions::Scheme;
+
+/// Limits for index downloads: Tumbleweed's compressed `primary.xml` is tens of MB.
+const LIMITS: RequestLimits = RequestLimits {
+    timeout: Duration::from_secs(300),
+    max_bytes: 512 << 20,
+};
+
+/// Why a distro's package list could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DistroError {
+    /// The mirror could not be reached or answered with an error.
+    #[error("cannot fetch `{url}`: {message}")]
+    Fetch {
+        /// What was requested.
+        url: String,
+        /// Why it failed.
+        message: String,
+    },
+    /// The file does not match the checksum the metadata gives.
+    #[error(
+        "checksum mismatch for `{url}`: the metadata says {algorithm} {expected}, the file has {actual}; the mirror may be mid-sync, try again later or pick another mirror"
+    )]
+    Checksum {
+        /// The file.
+        url: String,
+        /// The algorithm.
+        algorithm: String,
+        /// What the metadata says.
+        expected: String,
+        /// What the file has.
+        actual: String,
+    },
+    /// The file is not what it should be (wrong format, truncated, corrupt compression).
+    #[error("cannot read `{url}`: {message}")]
+    Format {
+        /// The file.
+        url: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Reads what `distro` ships. `static` distros need no network.
+pub async fn fetch(distro: &Distro, http: &HttpClient) -> Result<Shipped, DistroError> {
+    match distro.kind {
+        DistroKind::Static => Ok(Shipped::new(
+            distro
+                .packages
+                .iter()
+                .map(|(name, version)| ShippedPackage {
+                    name: name.clone(),
+                    version: version.clone(),
+                    source: None,
+                    arch: None,
+                })
+                .collect(),
+            Scheme::Rpm,
+        )),
+        DistroKind::RpmMd => {
+            let mut all = Vec::new();
+            for base in &distro.urls {
+                all.extend(fetch_rpmmd(http, base.get_ref()).await?);
+            }
+            Ok(Shipped::new(all, Scheme::Rpm))
+        }
+        DistroKind::Deb => {
+            let base = distro
+                .url
+                .as_ref()
+                .map(|u| u.get_ref().clone())
+                .unwrap_or_default();
+            let components: Vec<String> = if distro.components.is_empty() {
+                vec!["main".to_owned()]
+            } else {
+                distro.components.clone()
+            };
+            let arch = distro.arch.as_deref().unwrap_or("amd64");
+            let mut all = Vec::new();
+            for suite in &distro.suites {
+                all.extend(
+                    fetch_deb_suite(http, &base, suite, &components, distro.index, arch).await?,
+                );
+            }
+            Ok(Shipped::new(all, Scheme::Deb))
+        }
+    }
+}
+
+async fn get(http: &HttpClient, url: &str) -> Result<Vec<u8>, DistroError> {
+    let fail = |message: String| DistroError::Fetch {
+        url: url.to_owned(),
+        message,
+    };
+    let fetched = http
+        .get(&Grant::trusted(), url, &[], LIMITS)
+        .await
+        .map_err(|e| match e {
+            FetchError::Network { message, .. } => fail(message),
+            other => fail(other.to_string()),
+        })?;
+    if !(200..300).contains(&fetched.status) {
+        return Err(fail(format!("HTTP {}", fetched.status)));
+    }
+    Ok(fetched.body)
+}
+
+fn join(base: &str, path: &str) -> String {
+    format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
+}
+
+fn verify(url: &str, bytes: &[u8], algorithm: &str, expected: &str) -> Result<(), DistroError> {
+    let actual = match algorithm {
+        "sha256" => hex::encode(Sha256::digest(bytes)),
+        "sha" | "sha1" => hex::encode(Sha1::digest(bytes)),
+        "sha512" => hex::encode(Sha512::digest(bytes)),
+        other => {
+            return Err(DistroError::Format {
+                url: url.to_owned(),
+                message: format!("unsupported checksum type `{other}`"),
+            });
+        }
+    };
+    if actual.eq_ignore_ascii_case(expected) {
+        Ok(())
+    } else {
+        Err(DistroError::Checksum {
+            url: url.to_owned(),
+            algorithm: algorithm.to_owned(),
+            expected: expected.to_owned(),
+            actual,
+        })
+    }
+}
+
+async fn fetch_rpmmd(http: &HttpClient, base: &str) -> Result<Vec<ShippedPackage>, DistroError> {
+    let repomd_url = join(base, "repodata/repomd.xml");
+    let repomd = get(http, &repomd_url).await?;
+    let primary = rpmmd::parse_repomd(&repomd).map_err(|message| DistroError::Format {
+        url: repomd_url.clone(),
+        message,
+    })?;
+    let url = join(base, &primary.href);
+    let bytes = get(http, &url).await?;
+    verify(&url, &bytes, &primary.checksum_type, &primary.checksum)?;
+    tokio::task::spawn_blocking(move || {
+        let reader = decompress::reader(&bytes).map_err(|e| e.to_string())?;
+        rpmmd::parse_primary(reader)
+    })
+    .await
+    .map_err(|e| DistroError::Format {
+        url: url.clone(),
+        message: format!("the parser task failed: {e}"),
+    })?
+    .map_err(|message| DistroError::Format { url, message })
+}
+
+async fn fetch_deb_suite(
+    http: &HttpClient,
+    base: &str,
+    suite: &str,
+    components: &[String],
+    index: DebIndex,
+    arch: &str,
+) -> Result<Vec<ShippedPackage>, DistroError> {
+    let dists = join(base, &format!("dists/{suite}"));
+    let (release_url, release_text) = match get(http, &join(&dists, "InRelease")).await {
+        Ok(bytes) => (join(&dists, "InRelease"), bytes),
+        Err(_) => {
+            let url = join(&dists, "Release");
+            let bytes = get(http, &url).await?;
+            (url, bytes)
+        }
+    };
+    let release =
+        deb::parse_release(&String::from_utf8_lossy(&release_text)).map_err(|message| {
+            DistroError::Format {
+                url: release_url.clone(),
+                message,
+            }
+        })?;
+    let mut out = Vec::new();
+    for component in components {
+        let stem = match index {
+            DebIndex::Sources => format!("{component}/source/Sources"),
+            DebIndex::Packages => format!("{component}/binary-{arch}/Packages"),
+        };
+        let Some((path, entry)) = [".xz", ".gz", ".zst", ""].iter().find_map(|ext| {
+            let path = format!("{stem}{ext}");
+            release.files.get(&path).map(|e| (path, e.clone()))
+        }) else {
+            return Err(DistroError::Format {
+                url: release_url.clone(),
+                message: format!(
+                    "lists no `{stem}` index (components: {})",
+                    release.components.join(", ")
+                ),
+            });
+        };
+        let url = join(&dists, &path);
+        let bytes = get(http, &url).await?;
+        if bytes.len() as u64 != entry.size {
+            return Err(DistroError::Format {
+                url,
+                message: format!(
+                    "is {} bytes, the Release file says {}: truncated or mid-sync",
+                    bytes.len(),
+                    entry.size
+                ),
+            });
+        }
+        verify(&url, &bytes, "sha256", &entry.sha256)?;
+        let sources = index == DebIndex::Sources;
+        let parsed = tokio::task::spawn_blocking(move || {
+            let reader = decompress::reader(&bytes).map_err(|e| e.to_string())?;
+            deb::parse_index(reader, sources)
+        })
+        .await
+        .map_err(|e| DistroError::Format {
+            url: url.clone(),
+            message: format!("the parser task failed: {e}"),
+        })?
+        .map_err(|message| DistroError::Format { url, message })?;
+        out.extend(parsed);
+    }
+    Ok(out)
+}
+
+/// Keeps the newest version of each (name, arch), ordering with `scheme`.
+pub(super) fn newest(packages: Vec<ShippedPackage>, scheme: Scheme) -> Vec<ShippedPackage> {
+    let mut best: BTreeMap<(String, Option<String>), ShippedPackage> = BTreeMap::new();
+    for p in packages {
+        let key = (p.name.clone(), p.arch.clone());
+        match best.get(&key) {
+            Some(existing) if scheme.compare(&existing.version, &p.version).is_ge() => {}
+            _ => {
+                best.insert(key, p);
+            }
+        }
+    }
+    best.into_values().collect()
+}

@@ -1,0 +1,322 @@
+//! Distro sources against whole repositories built by the tests and served on loopback: an
+//! rpm-md repository and a Debian archive in their real formats, and every way they break.
+
+use std::io::Write;
+
+use rollcall::evaluate::Status;
+use sha2::{Digest, Sha256};
+
+use crate::support::{self, Reply, Server};
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes).expect("gzip");
+    gz.finish().expect("gzip")
+}
+
+fn xz(bytes: &[u8]) -> Vec<u8> {
+    let mut xz = liblzma::write::XzEncoder::new(Vec::new(), 6);
+    xz.write_all(bytes).expect("xz");
+    xz.finish().expect("xz")
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// A primary.xml in the real rpm-md format (namespaces and layout as createrepo writes them).
+fn primary(packages: &[(&str, &str, &str, &str, &str)]) -> Vec<u8> {
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<metadata xmlns=\"http://linux.duke.edu/metadata/common\" xmlns:rpm=\"http://linux.duke.edu/metadata/rpm\" packages=\"{}\">\n",
+        packages.len()
+    );
+    for (name, arch, ver, rel, src) in packages {
+        xml.push_str(&format!(
+            "<package type=\"rpm\"><name>{name}</name><arch>{arch}</arch><version epoch=\"0\" ver=\"{ver}\" rel=\"{rel}\"/><checksum type=\"sha256\" pkgid=\"YES\">00</checksum><summary>x</summary><location href=\"{arch}/{name}-{ver}-{rel}.{arch}.rpm\"/><format><rpm:license>GPL-2.0</rpm:license><rpm:sourcerpm>{src}-{ver}-{rel}.src.rpm</rpm:sourcerpm></format></package>\n"
+        ));
+    }
+    xml.push_str("</metadata>\n");
+    xml.into_bytes()
+}
+
+fn repomd(href: &str, checksum: &str) -> Vec<u8> {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<repomd xmlns=\"http://linux.duke.edu/metadata/repo\" xmlns:rpm=\"http://linux.duke.edu/metadata/rpm\">\n  <revision>1732600000</revision>\n  <data type=\"primary\">\n    <checksum type=\"sha256\">{checksum}</checksum>\n    <location href=\"{href}\"/>\n    <timestamp>1732600000</timestamp>\n  </data>\n</repomd>\n"
+    )
+    .into_bytes()
+}
+
+/// A Debian archive: `dists/SUITE/InRelease` listing `main/source/Sources.xz`.
+fn deb_suite(suite: &str, sources: &[u8]) -> Vec<(String, Reply)> {
+    let compressed = xz(sources);
+    let release = format!(
+        "Origin: Debian\nLabel: Debian\nSuite: {suite}\nCodename: {suite}\nComponents: main\nSHA256:\n {} {:>16} main/source/Sources.xz\n",
+        sha256(&compressed),
+        compressed.len()
+    );
+    vec![
+        (
+            format!("/debian/dists/{suite}/InRelease"),
+            Reply::ok(release),
+        ),
+        (
+            format!("/debian/dists/{suite}/main/source/Sources.xz"),
+            Reply::ok(compressed),
+        ),
+    ]
+}
+
+fn kernel_watch(server: &Server, distros: &[(&str, &str)]) -> String {
+    let packages: Vec<String> = distros
+        .iter()
+        .map(|(d, p)| format!("\"{d}\" = \"{p}\""))
+        .collect();
+    format!(
+        "[[watch]]\nname = \"linux\"\ntracker = \"endoflife\"\nsettings = {{ product = \"linux-kernel\", base-url = \"{}\" }}\npackages = {{ {} }}\n",
+        server.url(""),
+        packages.join(", ")
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rpm_md_and_deb_repositories_feed_verdicts_and_failures_stay_local() {
+    // A Leap-like rpm-md repository with a gzip primary, and an update repository beside it.
+    let leap_primary = gzip(&primary(&[
+        (
+            "kernel-default",
+            "x86_64",
+            "6.4.0",
+            "150600.23.25.1",
+            "kernel-default",
+        ),
+        (
+            "kernel-default",
+            "aarch64",
+            "6.4.0",
+            "150600.23.25.1",
+            "kernel-default",
+        ),
+        (
+            "kernel-default-devel",
+            "x86_64",
+            "6.4.0",
+            "150600.23.25.1",
+            "kernel-default",
+        ),
+        ("podman", "x86_64", "4.9.5", "150500.3.25.1", "podman"),
+    ]));
+    let update_primary = gzip(&primary(&[(
+        "kernel-default",
+        "x86_64",
+        "6.4.0",
+        "150600.23.30.1",
+        "kernel-default",
+    )]));
+    // A Debian archive: bookworm plus bookworm-updates carrying a newer linux.
+    let bookworm = b"Package: linux\nBinary: linux-image-amd64\nVersion: 6.1.112-1\nDirectory: pool/main/l/linux\n\nPackage: salt\nVersion: 3004.1+dfsg-2\n";
+    let updates = b"Package: linux\nVersion: 6.1.115-1\n";
+    let mut routes: Vec<(String, Reply)> = vec![
+        (
+            "/api/linux-kernel.json".into(),
+            Reply::ok(support::fixture("endoflife/linux-kernel.json")),
+        ),
+        (
+            "/leap/repodata/repomd.xml".into(),
+            Reply::ok(repomd(
+                "repodata/abc-primary.xml.gz",
+                &sha256(&leap_primary),
+            )),
+        ),
+        (
+            "/leap/repodata/abc-primary.xml.gz".into(),
+            Reply::ok(leap_primary.clone()),
+        ),
+        (
+            "/update/repodata/repomd.xml".into(),
+            Reply::ok(repomd(
+                "repodata/def-primary.xml.gz",
+                &sha256(&update_primary),
+            )),
+        ),
+        (
+            "/update/repodata/def-primary.xml.gz".into(),
+            Reply::ok(update_primary),
+        ),
+        // Broken mirrors.
+        (
+            "/mismatch/repodata/repomd.xml".into(),
+            Reply::ok(repomd("repodata/p.xml.gz", &sha256(b"something else"))),
+        ),
+        (
+            "/mismatch/repodata/p.xml.gz".into(),
+            Reply::ok(leap_primary.clone()),
+        ),
+        (
+            "/truncated/repodata/repomd.xml".into(),
+            Reply::ok(repomd(
+                "repodata/p.xml.gz",
+                &sha256(&leap_primary[..leap_primary.len() / 2]),
+            )),
+        ),
+        (
+            "/truncated/repodata/p.xml.gz".into(),
+            Reply::ok(leap_primary[..leap_primary.len() / 2].to_vec()),
+        ),
+        (
+            "/html/repodata/repomd.xml".into(),
+            Reply::ok("<html><body>mirror maintenance</body></html>"),
+        ),
+    ];
+    routes.extend(deb_suite("bookworm", bookworm));
+    routes.extend(deb_suite("bookworm-updates", updates));
+    let server = Server::start(
+        routes
+            .iter()
+            .map(|(p, r)| (p.as_str(), r.clone()))
+            .collect(),
+    )
+    .await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let unreachable = format!("http://{}/repo", closed.local_addr().expect("addr"));
+    drop(closed);
+
+    let repo = |path: &str| format!("\"{}\"", server.url(path));
+    let text = [
+        format!("[distros.leap]\nkind = \"rpm-md\"\nurls = [{}, {}]\n", repo("/leap"), repo("/update")),
+        format!("[distros.debian]\nkind = \"deb\"\nfamily = \"deb\"\nurl = {}\nsuites = [\"bookworm\", \"bookworm-updates\"]\n", repo("/debian")),
+        format!("[distros.mismatch]\nkind = \"rpm-md\"\nurls = [{}]\n", repo("/mismatch")),
+        format!("[distros.truncated]\nkind = \"rpm-md\"\nurls = [{}]\n", repo("/truncated")),
+        format!("[distros.html]\nkind = \"rpm-md\"\nurls = [{}]\n", repo("/html")),
+        format!("[distros.down]\nkind = \"rpm-md\"\nurls = [\"{unreachable}\"]\n"),
+        kernel_watch(
+            &server,
+            &[("leap", "kernel-default"), ("debian", "linux"), ("mismatch", "kernel-default"), ("truncated", "kernel-default"), ("html", "kernel-default"), ("down", "kernel-default")],
+        ),
+    ]
+    .concat();
+    let report = rollcall::run::check(
+        &support::config(&text),
+        support::runtime(),
+        support::today(),
+    )
+    .await
+    .expect("runs");
+    let verdict = |distro: &str| {
+        report
+            .verdicts
+            .iter()
+            .find(|v| v.distro == distro)
+            .unwrap_or_else(|| panic!("a verdict for {distro}: {:#?}", report.verdicts))
+    };
+
+    let leap = verdict("leap");
+    assert_eq!(
+        leap.shipped.as_deref(),
+        Some("6.4.0-150600.23.30.1"),
+        "the update repository's newer build wins"
+    );
+    assert_eq!(leap.status, Status::Eol, "{}", leap.explanation);
+    assert_eq!(
+        report
+            .verdicts
+            .iter()
+            .filter(|v| v.distro == "leap")
+            .count(),
+        1,
+        "one verdict, not one per architecture"
+    );
+
+    let debian = verdict("debian");
+    assert_eq!(
+        debian.shipped.as_deref(),
+        Some("6.1.115-1"),
+        "bookworm-updates merged over bookworm"
+    );
+    assert_eq!(debian.line.as_deref(), Some("6.1"));
+    assert_ne!(debian.status, Status::Error, "{}", debian.explanation);
+
+    for (distro, needle) in [
+        ("mismatch", "checksum mismatch"),
+        ("truncated", "cannot read"),
+        ("html", "not an rpm-md repomd.xml"),
+        ("down", "cannot fetch"),
+    ] {
+        let v = verdict(distro);
+        assert_eq!(v.status, Status::Error, "{distro}");
+        assert!(
+            v.explanation.contains(needle),
+            "{distro}: `{needle}` not in {}",
+            v.explanation
+        );
+        let e = report
+            .errors
+            .iter()
+            .find(|e| e.kind == "distro" && e.message.contains(&format!("distro `{distro}`")))
+            .unwrap_or_else(|| panic!("a run error for {distro}: {:#?}", report.errors));
+        assert!(e.tracker.is_none());
+    }
+    assert_eq!(
+        report.summary.failed_watches, 0,
+        "the tracker itself did fine"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_size_mismatch_in_a_debian_index_is_caught() {
+    let sources = xz(b"Package: linux\nVersion: 6.1.112-1\n");
+    let release = format!(
+        "Suite: bookworm\nComponents: main\nSHA256:\n {} {} main/source/Sources.xz\n",
+        sha256(&sources),
+        sources.len() + 10
+    );
+    let server = Server::start(vec![
+        ("/debian/dists/bookworm/InRelease", Reply::ok(release)),
+        (
+            "/debian/dists/bookworm/main/source/Sources.xz",
+            Reply::ok(sources),
+        ),
+    ])
+    .await;
+    let text = format!(
+        "[distros.debian]\nkind = \"deb\"\nfamily = \"deb\"\nurl = \"{}\"\nsuites = [\"bookworm\"]\n[[watch]]\nname = \"w\"\ntracker = \"kernel-org\"\npackages = {{ debian = \"linux\" }}\n",
+        server.url("/debian")
+    );
+    let config = support::config(&text);
+    let lists = rollcall::run::fetch_distros(&config, &support::runtime(), None).await;
+    let err = lists["debian"].as_ref().expect_err("size mismatch");
+    assert!(err.to_string().contains("the Release file says"), "{err}");
+}
+
+#[test]
+fn distro_tables_need_their_keys() {
+    for (text, needle, help) in [
+        (
+            "[distros.tw]\nkind = \"rpm-md\"\n",
+            "is `rpm-md` but has no `urls`",
+            "repodata",
+        ),
+        (
+            "[distros.d]\nkind = \"deb\"\nsuites = [\"bookworm\"]\n",
+            "is `deb` but has no `url`",
+            "Debian mirror",
+        ),
+        (
+            "[distros.d]\nkind = \"deb\"\nurl = \"https://mirror.example/debian\"\n",
+            "has no `suites`",
+            "suites",
+        ),
+        (
+            "[distros.tw]\nkind = \"rpm-md\"\nurls = [\"ftp://x\"]\n",
+            "is not an http(s) URL",
+            "base URL",
+        ),
+    ] {
+        let err =
+            rollcall::config::Config::parse(text, rollcall::config::Origin::File("t.toml".into()))
+                .expect_err(text)
+                .to_string();
+        assert!(err.contains(needle), "{err}");
+        assert!(err.contains("help: ") && err.contains(help), "{err}");
+        assert!(err.starts_with("invalid config t.toml:"), "{err}");
+    }
+}
