@@ -276,7 +276,7 @@ fn evaluate_watch(
                 distro: distro_name,
                 package: pattern,
                 scheme: watch.scheme,
-                family: distro.family,
+                family: distro.family(),
                 prereleases: watch.prereleases,
                 line_rule: &watch.line,
                 policy: &policy,

@@ -320,3 +320,130 @@ fn distro_tables_need_their_keys() {
         assert!(err.starts_with("invalid config t.toml:"), "{err}");
     }
 }
+
+#[test]
+fn presets_fill_what_the_table_leaves_out() {
+    let parse = |text: &str| {
+        rollcall::config::Config::parse(text, rollcall::config::Origin::File("t.toml".into()))
+    };
+    let config = parse("[distros.tw]\npreset = \"tumbleweed\"\n").expect("preset");
+    let tw = &config.distros["tw"];
+    assert_eq!(tw.kind, Some(rollcall::config::DistroKind::RpmMd));
+    assert_eq!(
+        tw.urls[0].get_ref(),
+        "https://download.opensuse.org/tumbleweed/repo/oss/"
+    );
+    assert_eq!(tw.title.as_deref(), Some("openSUSE Tumbleweed"));
+
+    let config =
+        parse("[distros.tw]\npreset = \"tumbleweed\"\nurls = [\"https://mirror.example/tw/\"]\n")
+            .expect("override");
+    assert_eq!(config.distros["tw"].urls.len(), 1);
+    assert_eq!(
+        config.distros["tw"].urls[0].get_ref(),
+        "https://mirror.example/tw/"
+    );
+
+    let leap = parse("[distros.leap]\npreset = \"leap-15.6\"\n").expect("preset");
+    assert_eq!(
+        leap.distros["leap"].urls.len(),
+        4,
+        "the release and its update repositories"
+    );
+
+    let err = parse("[distros.d]\npreset = \"debian-stable\"\n")
+        .expect_err("no url")
+        .to_string();
+    assert!(
+        err.contains("has no `url`") && err.contains("Debian mirror"),
+        "{err}"
+    );
+    let ok =
+        parse("[distros.d]\npreset = \"debian-stable\"\nurl = \"https://mirror.example/debian\"\n")
+            .expect("with url");
+    assert_eq!(ok.distros["d"].suites, ["stable", "stable-updates"]);
+    assert_eq!(ok.distros["d"].family(), rollcall::versions::Family::Deb);
+
+    let err = parse("[distros.x]\npreset = \"tumbelweed\"\n")
+        .expect_err("typo")
+        .to_string();
+    assert!(
+        err.contains("t.toml:2:10: unknown preset `tumbelweed`")
+            && err.contains("presets: tumbleweed"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn distro_show_prints_what_a_repository_ships() {
+    let body = gzip(&primary(&[
+        (
+            "kubernetes1.33-client",
+            "x86_64",
+            "1.33.4",
+            "1.1",
+            "kubernetes1.33",
+        ),
+        (
+            "kubernetes1.34-client",
+            "x86_64",
+            "1.34.1",
+            "1.1",
+            "kubernetes1.34",
+        ),
+        ("podman", "x86_64", "5.4.2", "1.1", "podman"),
+    ]));
+    let server = Server::start(vec![
+        (
+            "/tw/repodata/repomd.xml",
+            Reply::ok(repomd("repodata/p.xml.gz", &sha256(&body))),
+        ),
+        ("/tw/repodata/p.xml.gz", Reply::ok(body)),
+    ])
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("rollcall.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[distros.tw]\npreset = \"tumbleweed\"\nurls = [\"{}\"]\n",
+            server.url("/tw/")
+        ),
+    )
+    .expect("write");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_rollcall"))
+            .args(args)
+            .arg("--config")
+            .arg(&config)
+            .output()
+            .expect("runs")
+    };
+    let out = tokio::task::block_in_place(|| {
+        run(&["distro", "show", "tw", "--package", "kubernetes1.*-client"])
+    });
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.starts_with("PACKAGE"), "{shown}");
+    assert!(
+        shown.contains("kubernetes1.33-client  1.33.4-1.1  kubernetes1.33"),
+        "{shown}"
+    );
+    assert!(shown.contains("kubernetes1.34-client"), "{shown}");
+    assert!(!shown.contains("podman"), "{shown}");
+
+    let out = tokio::task::block_in_place(|| run(&["distro", "list"]));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("tw (rpm-md, preset tumbleweed): openSUSE Tumbleweed"),
+        "{shown}"
+    );
+    let out = tokio::task::block_in_place(|| run(&["distro", "show", "nope"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("help: distros: `tw`"));
+}

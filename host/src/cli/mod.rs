@@ -2,6 +2,7 @@
 //! per subcommand; none of them holds business logic.
 
 mod check;
+mod distro;
 mod explain;
 mod plugin;
 mod version;
@@ -60,6 +61,9 @@ pub struct Cli {
 pub enum Command {
     /// Evaluate every watch: what distros ship against what upstream released and supports
     Check(check::CheckArgs),
+    /// List the configured distros and show what one ships
+    #[command(subcommand)]
+    Distro(distro::DistroCommand),
     /// Show how one watch's verdicts were reached: candidates kept and dropped, line, policy
     Explain(explain::ExplainArgs),
     /// List, run and inspect trackers
@@ -96,6 +100,7 @@ pub fn main() -> ExitCode {
     let code = runtime.block_on(async {
         match cli.command {
             Command::Check(ref args) => check::run(&cli, args).await,
+            Command::Distro(ref command) => distro::run(&cli, command).await,
             Command::Explain(ref args) => explain::run(&cli, args).await,
             Command::Plugin(ref command) => plugin::run(&cli, command).await,
             Command::Version(ref command) => version::run(command),

@@ -118,14 +118,18 @@ pub enum DebIndex {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Distro {
-    /// Where the versions come from.
-    pub kind: DistroKind,
+    /// Where the versions come from; a preset may give it.
+    #[serde(default)]
+    pub kind: Option<DistroKind>,
+    /// A preset (`tumbleweed`, `leap-15.6`, `debian-stable`, …) that fills the other keys.
+    #[serde(default)]
+    pub preset: Option<Spanned<String>>,
     /// A human name (`openSUSE Leap 15.6`).
     #[serde(default)]
     pub title: Option<String>,
     /// How the distro writes versions: `rpm` (the default) or `deb`.
-    #[serde(default = "default_family")]
-    pub family: Family,
+    #[serde(default)]
+    pub family: Option<Family>,
     /// Policy for this distro, over the defaults.
     #[serde(default)]
     pub policy: PolicyConfig,
@@ -150,6 +154,17 @@ pub struct Distro {
     /// For `deb` with `index = "packages"`: the architecture (default `amd64`).
     #[serde(default)]
     pub arch: Option<String>,
+}
+
+impl Distro {
+    /// How the distro writes versions: as configured, else `deb` for a `deb` archive and `rpm`
+    /// otherwise.
+    pub fn family(&self) -> Family {
+        self.family.unwrap_or(match self.kind {
+            Some(DistroKind::Deb) => Family::Deb,
+            _ => Family::Rpm,
+        })
+    }
 }
 
 /// One `[plugins.NAME]`: limits for any plugin, and the file and grants of a third-party one.
@@ -185,10 +200,6 @@ pub struct PluginConfig {
     pub settings: BTreeMap<String, SettingValue>,
 }
 
-fn default_family() -> Family {
-    Family::Rpm
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -208,15 +219,27 @@ impl Config {
         let source: Arc<str> = Arc::from(source);
         let raw: RawConfig =
             toml::from_str(&source).map_err(|e| ConfigError::from_toml(&origin, &source, &e))?;
+        let mut distros = BTreeMap::new();
+        for (name, mut distro) in raw.distros {
+            if let Some(preset) = &distro.preset {
+                let Some(found) = crate::distros::presets::find(preset.get_ref()) else {
+                    return Err(ConfigError::at(
+                        &origin,
+                        &source,
+                        preset.span(),
+                        format!("unknown preset `{}`", preset.get_ref()),
+                        Some(format!("presets: {}", crate::distros::presets::names())),
+                    ));
+                };
+                crate::distros::presets::apply(&mut distro, found);
+            }
+            distros.insert(name.into_inner().into_string(), distro);
+        }
         let config = Self {
             origin,
             source,
             watches: raw.watch,
-            distros: raw
-                .distros
-                .into_iter()
-                .map(|(k, v)| (k.into_inner().into_string(), v))
-                .collect(),
+            distros,
             plugins: raw
                 .plugins
                 .into_iter()
@@ -400,7 +423,17 @@ impl Config {
                 )),
             }
         };
-        match distro.kind {
+        let Some(kind) = distro.kind else {
+            return Err(self.error_at(
+                table,
+                format!("distro `{name}` has neither `kind` nor `preset`"),
+                Some(format!(
+                    "add `kind = \"static\"`, `\"rpm-md\"` or `\"deb\"`, or `preset = \"…\"` (one of {})",
+                    crate::distros::presets::names()
+                )),
+            ));
+        };
+        match kind {
             DistroKind::Static => Ok(()),
             DistroKind::RpmMd => {
                 if distro.urls.is_empty() {

@@ -55,7 +55,7 @@ pub enum DistroError {
 
 /// Reads what `distro` ships. `static` distros need no network.
 pub async fn fetch(distro: &Distro, http: &HttpClient) -> Result<Shipped, DistroError> {
-    match distro.kind {
+    match distro.kind.unwrap_or(DistroKind::Static) {
         DistroKind::Static => Ok(Shipped::new(
             distro
                 .packages

@@ -1,0 +1,173 @@
+//! `rollcall distro list` and `rollcall distro show`.
+
+use clap::Subcommand;
+use serde::Serialize;
+
+use super::{Cli, Format, build_runtime, load_config};
+use crate::config::DistroKind;
+use crate::distros::{self, ShippedPackage};
+use crate::exit;
+
+/// The `distro` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DistroCommand {
+    /// List the configured distros and where their package lists come from
+    List {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Read a distro's package list and print package, version and source
+    #[command(
+        after_help = "Examples:\n  rollcall distro show leap-15.6 --package 'kernel-*'\n  rollcall distro show tumbleweed --package 'kubernetes1.*-client' --format json"
+    )]
+    Show {
+        /// The distro, as named in the config
+        name: String,
+        /// Only packages whose binary or source name matches this glob
+        #[arg(long, value_name = "PATTERN")]
+        package: Option<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Serialize)]
+struct Listed<'a> {
+    name: &'a str,
+    kind: Option<DistroKind>,
+    title: Option<&'a str>,
+    family: crate::versions::Family,
+    preset: Option<&'a str>,
+    sources: Vec<String>,
+}
+
+/// Runs a `distro` subcommand and returns the exit status.
+pub async fn run(cli: &Cli, command: &DistroCommand) -> u8 {
+    let config = match load_config(cli) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    match command {
+        DistroCommand::List { format } => {
+            let listed: Vec<Listed<'_>> = config
+                .distros
+                .iter()
+                .map(|(name, d)| Listed {
+                    name,
+                    kind: d.kind,
+                    title: d.title.as_deref(),
+                    family: d.family(),
+                    preset: d.preset.as_ref().map(|p| p.get_ref().as_str()),
+                    sources: match d.kind {
+                        Some(DistroKind::RpmMd) => {
+                            d.urls.iter().map(|u| u.get_ref().clone()).collect()
+                        }
+                        Some(DistroKind::Deb) => d
+                            .suites
+                            .iter()
+                            .map(|s| {
+                                format!(
+                                    "{} {s}",
+                                    d.url.as_ref().map(|u| u.get_ref().as_str()).unwrap_or("?")
+                                )
+                            })
+                            .collect(),
+                        _ => vec![format!(
+                            "{} packages written in the config",
+                            d.packages.len()
+                        )],
+                    },
+                })
+                .collect();
+            match format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&listed).unwrap_or_default()
+                ),
+                Format::Table => {
+                    for d in &listed {
+                        println!(
+                            "{} ({}{}){}",
+                            d.name,
+                            serde_json::to_value(d.kind)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_owned))
+                                .unwrap_or_default(),
+                            d.preset
+                                .map(|p| format!(", preset {p}"))
+                                .unwrap_or_default(),
+                            d.title.map(|t| format!(": {t}")).unwrap_or_default()
+                        );
+                        for source in &d.sources {
+                            println!("  {source}");
+                        }
+                    }
+                }
+            }
+            exit::OK
+        }
+        DistroCommand::Show {
+            name,
+            package,
+            format,
+        } => {
+            let Some(distro) = config.distros.get(name) else {
+                eprintln!(
+                    "error: there is no distro `{name}` in {}\nhelp: distros: {}",
+                    config.origin,
+                    crate::config::join_names(config.distros.keys())
+                );
+                return exit::USAGE;
+            };
+            let runtime = match build_runtime(cli, Some(&config)) {
+                Ok(r) => r,
+                Err(code) => return code,
+            };
+            let shipped = match distros::fetch(distro, runtime.http()).await {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: distro `{name}`: {e}");
+                    return exit::INCOMPLETE;
+                }
+            };
+            let list: Vec<&ShippedPackage> = match package {
+                Some(pattern) => match shipped.find(pattern) {
+                    Ok(l) => l,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return exit::USAGE;
+                    }
+                },
+                None => shipped.packages().iter().collect(),
+            };
+            match format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&list).unwrap_or_default()
+                ),
+                Format::Table => {
+                    let width = list.iter().map(|p| p.name.len()).max().unwrap_or(7).max(7);
+                    let vwidth = list
+                        .iter()
+                        .map(|p| p.version.len())
+                        .max()
+                        .unwrap_or(7)
+                        .max(7);
+                    println!("{:width$}  {:vwidth$}  SOURCE", "PACKAGE", "VERSION");
+                    for p in &list {
+                        println!(
+                            "{:width$}  {:vwidth$}  {}",
+                            p.name,
+                            p.version,
+                            p.source.as_deref().unwrap_or("-")
+                        );
+                    }
+                    eprintln!("{} of {} packages", list.len(), shipped.packages().len());
+                }
+            }
+            exit::OK
+        }
+    }
+}
