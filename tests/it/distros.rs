@@ -447,3 +447,33 @@ async fn distro_show_prints_what_a_repository_ships() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("help: distros: `tw`"));
 }
+
+/// The machine the tests run on is a Debian system: its own dpkg database is a real `installed`
+/// distro.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_installed_kind_reads_this_machines_database() {
+    let truth = std::process::Command::new("dpkg-query")
+        .args(["-W", "-f", "${Version}", "dpkg"])
+        .output()
+        .expect(
+            "dpkg-query runs on the test machine (a Debian system); install dpkg to run this test",
+        );
+    let truth = String::from_utf8(truth.stdout).expect("utf-8");
+    assert!(!truth.is_empty());
+    let config = support::config(
+        "[distros.here]\nkind = \"installed\"\ntool = \"dpkg\"\n[[watch]]\nname = \"w\"\ntracker = \"kernel-org\"\npackages = { here = \"dpkg\" }\n",
+    );
+    assert_eq!(
+        config.distros["here"].family(),
+        rollcall::versions::Family::Deb
+    );
+    let lists = rollcall::run::fetch_distros(&config, &support::runtime(), None).await;
+    let here = lists["here"].as_ref().expect("reads the database");
+    let found = here.find("dpkg").expect("pattern");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].version, truth);
+    assert!(
+        here.packages().len() > 50,
+        "a real system has many packages"
+    );
+}

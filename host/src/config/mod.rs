@@ -101,6 +101,8 @@ pub enum DistroKind {
     RpmMd,
     /// A Debian-style archive (`dists/SUITE/InRelease` → `Sources` or `Packages`).
     Deb,
+    /// The local package database (`dpkg-query` or `rpm -qa`): what this machine has installed.
+    Installed,
 }
 
 /// Which Debian index a `deb` distro reads.
@@ -154,14 +156,22 @@ pub struct Distro {
     /// For `deb` with `index = "packages"`: the architecture (default `amd64`).
     #[serde(default)]
     pub arch: Option<String>,
+    /// For `installed`: `dpkg` or `rpm` (default: whichever this machine has).
+    #[serde(default)]
+    pub tool: Option<crate::distros::installed::Tool>,
 }
 
 impl Distro {
     /// How the distro writes versions: as configured, else `deb` for a `deb` archive and `rpm`
     /// otherwise.
     pub fn family(&self) -> Family {
+        use crate::distros::installed::Tool;
         self.family.unwrap_or(match self.kind {
             Some(DistroKind::Deb) => Family::Deb,
+            Some(DistroKind::Installed) => match self.tool.or_else(Tool::detect) {
+                Some(Tool::Dpkg) => Family::Deb,
+                _ => Family::Rpm,
+            },
             _ => Family::Rpm,
         })
     }
@@ -434,7 +444,7 @@ impl Config {
             ));
         };
         match kind {
-            DistroKind::Static => Ok(()),
+            DistroKind::Static | DistroKind::Installed => Ok(()),
             DistroKind::RpmMd => {
                 if distro.urls.is_empty() {
                     return Err(self.error_at(

@@ -69,6 +69,29 @@ pub async fn fetch(distro: &Distro, http: &HttpClient) -> Result<Shipped, Distro
                 .collect(),
             Scheme::Rpm,
         )),
+        DistroKind::Installed => {
+            let tool = distro
+                .tool
+                .or_else(super::installed::Tool::detect)
+                .ok_or_else(|| DistroError::Fetch {
+                    url: "the local package database".into(),
+                    message:
+                        "neither `dpkg-query` nor `rpm` is on PATH; set `tool` or use another kind"
+                            .into(),
+                })?;
+            let packages =
+                super::installed::read(tool)
+                    .await
+                    .map_err(|message| DistroError::Fetch {
+                        url: "the local package database".into(),
+                        message,
+                    })?;
+            let scheme = match tool {
+                super::installed::Tool::Dpkg => Scheme::Deb,
+                super::installed::Tool::Rpm => Scheme::Rpm,
+            };
+            Ok(Shipped::new(packages, scheme))
+        }
         DistroKind::RpmMd => {
             let mut all = Vec::new();
             for base in &distro.urls {

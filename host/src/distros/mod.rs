@@ -7,6 +7,7 @@
 pub mod deb;
 pub mod decompress;
 pub mod fetch;
+pub mod installed;
 pub mod presets;
 pub mod rpmmd;
 
