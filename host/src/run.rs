@@ -206,6 +206,7 @@ pub type ShippedLists = BTreeMap<String, Result<Shipped, DistroError>>;
 
 /// Reads every distro the watches use, concurrently; one failing distro leaves the others.
 pub async fn fetch_distros(config: &Config, runtime: &Runtime, only: Option<&str>) -> ShippedLists {
+    let state_dir = runtime.state_dir();
     let mut wanted: Vec<&String> = config
         .watches
         .iter()
@@ -221,9 +222,10 @@ pub async fn fetch_distros(config: &Config, runtime: &Runtime, only: Option<&str
         };
         let http = runtime.http().clone();
         let name = name.clone();
+        let dir = state_dir.clone();
         tasks.spawn(async move {
             let started = std::time::Instant::now();
-            let result = distros::fetch(&distro, &http).await;
+            let result = distros::cache::fetch(&name, &distro, &http, dir.as_deref()).await;
             tracing::info!(
                 distro = %name,
                 ms = started.elapsed().as_millis() as u64,
@@ -300,15 +302,30 @@ fn evaluate_watch(
                     Ok(_) => base.missing(),
                 }));
             }
+            let stale = shipped_lists
+                .get(distro_name)
+                .and_then(|r| r.as_ref().ok())
+                .and_then(|list| {
+                    Some((
+                        list.stale.as_ref()?,
+                        list.fetched_at.as_deref().unwrap_or("?"),
+                    ))
+                });
             for found in matches {
                 let f = Facts {
                     package: &found.name,
                     ..base.clone()
                 };
-                out.push(match outcome {
+                let mut evaluation = match outcome {
                     Err((_, message)) => plain(f.error(Some(&found.version), message)),
                     Ok(data) => evaluate::evaluate(&f, data, &found.version),
-                });
+                };
+                if let Some((error, fetched_at)) = stale {
+                    evaluation.verdict.explanation.push_str(&format!(
+                        " [package list of {fetched_at}: the mirror failed: {error}]"
+                    ));
+                }
+                out.push(evaluation);
             }
         }
     }
@@ -518,7 +535,16 @@ pub async fn check(
     let mut verdicts = Vec::new();
     let mut errors = Vec::new();
     for (name, result) in &shipped_lists {
-        if let Err(e) = result {
+        let failure = match result {
+            Err(e) => Some(format!("distro `{name}` could not be read: {e}")),
+            Ok(list) => list.stale.as_ref().map(|e| {
+                format!(
+                    "distro `{name}` could not be read, so its package list of {} is used: {e}",
+                    list.fetched_at.as_deref().unwrap_or("?")
+                )
+            }),
+        };
+        if let Some(message) = failure {
             for watch in config
                 .watches
                 .iter()
@@ -528,7 +554,7 @@ pub async fn check(
                     watch: watch.name.get_ref().to_string(),
                     tracker: None,
                     kind: "distro".to_owned(),
-                    message: format!("distro `{name}` could not be read: {e}"),
+                    message: message.clone(),
                 });
             }
         }

@@ -477,3 +477,96 @@ async fn the_installed_kind_reads_this_machines_database() {
         "a real system has many packages"
     );
 }
+
+/// A second run re-reads only the small metadata; a failing mirror leaves the last good list in
+/// use, with its date and the error.
+#[tokio::test(flavor = "multi_thread")]
+async fn unchanged_repositories_are_not_downloaded_again_and_failures_keep_the_last_list() {
+    let body = gzip(&primary(&[(
+        "kernel-default",
+        "x86_64",
+        "6.4.0",
+        "150600.23.25.1",
+        "kernel-default",
+    )]));
+    let server = Server::start(vec![
+        (
+            "/api/linux-kernel.json",
+            Reply::ok(support::fixture("endoflife/linux-kernel.json")),
+        ),
+        (
+            "/leap/repodata/repomd.xml",
+            Reply::ok(repomd("repodata/p.xml.gz", &sha256(&body))),
+        ),
+        ("/leap/repodata/p.xml.gz", Reply::ok(body)),
+    ])
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("components");
+    let text = format!(
+        "[distros.leap]\nkind = \"rpm-md\"\nurls = [\"{}\"]\n{}",
+        server.url("/leap/"),
+        kernel_watch(&server, &[("leap", "kernel-default")])
+    );
+    let config = support::config(&text);
+    let primaries = || {
+        server
+            .seen()
+            .iter()
+            .filter(|s| s.target.ends_with("p.xml.gz"))
+            .count()
+    };
+
+    let first =
+        rollcall::run::fetch_distros(&config, &support::runtime_with(Some(&cache), None), None)
+            .await;
+    assert!(
+        first["leap"]
+            .as_ref()
+            .is_ok_and(|l| l.stale.is_none() && l.fetched_at.is_some())
+    );
+    assert_eq!(primaries(), 1);
+    let second =
+        rollcall::run::fetch_distros(&config, &support::runtime_with(Some(&cache), None), None)
+            .await;
+    assert_eq!(
+        primaries(),
+        1,
+        "the metadata did not change: the index is not downloaded again"
+    );
+    assert_eq!(
+        second["leap"].as_ref().map(|l| l.packages().len()).ok(),
+        Some(1)
+    );
+
+    server.set(
+        "/leap/repodata/repomd.xml",
+        Reply::status(503, "maintenance"),
+    );
+    let report = rollcall::run::check(
+        &config,
+        support::runtime_with(Some(&cache), None),
+        support::today(),
+    )
+    .await
+    .expect("runs");
+    let v = &report.verdicts[0];
+    assert_eq!(
+        v.status,
+        Status::Eol,
+        "still evaluated from the last good list: {}",
+        v.explanation
+    );
+    assert!(
+        v.explanation.contains("[package list of 20"),
+        "{}",
+        v.explanation
+    );
+    assert!(v.explanation.contains("HTTP 503"), "{}", v.explanation);
+    let e = report
+        .errors
+        .iter()
+        .find(|e| e.kind == "distro")
+        .expect("the failure is reported");
+    assert!(e.message.contains("its package list of"), "{}", e.message);
+}

@@ -55,6 +55,7 @@ pub struct Seen {
 pub struct Server {
     addr: SocketAddr,
     seen: Arc<Mutex<Vec<Seen>>>,
+    routes: Arc<Mutex<HashMap<String, Reply>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -70,8 +71,10 @@ impl Server {
             .await
             .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
-        let routes: Arc<HashMap<String, Reply>> =
-            Arc::new(routes.into_iter().map(|(p, r)| (p.to_owned(), r)).collect());
+        let routes: Arc<Mutex<HashMap<String, Reply>>> = Arc::new(Mutex::new(
+            routes.into_iter().map(|(p, r)| (p.to_owned(), r)).collect(),
+        ));
+        let routes_in_task = routes.clone();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let seen_in_task = seen.clone();
         let task = tokio::spawn(async move {
@@ -79,7 +82,7 @@ impl Server {
                 let Ok((mut socket, _)) = listener.accept().await else {
                     return;
                 };
-                let routes = routes.clone();
+                let routes = routes_in_task.clone();
                 let seen = seen_in_task.clone();
                 tokio::spawn(async move {
                     let mut buf = Vec::new();
@@ -107,11 +110,14 @@ impl Server {
                         headers,
                     });
                     let path = target.split('?').next().unwrap_or("/");
-                    let reply = routes
-                        .get(&target)
-                        .or_else(|| routes.get(path))
-                        .cloned()
-                        .unwrap_or_else(|| Reply::status(404, "not found"));
+                    let reply = {
+                        let routes = routes.lock().expect("lock");
+                        routes
+                            .get(&target)
+                            .or_else(|| routes.get(path))
+                            .cloned()
+                            .unwrap_or_else(|| Reply::status(404, "not found"))
+                    };
                     let mut out = format!(
                         "HTTP/1.1 {} X\r\ncontent-length: {}\r\nconnection: close\r\n",
                         reply.status,
@@ -127,7 +133,20 @@ impl Server {
                 });
             }
         });
-        Self { addr, seen, task }
+        Self {
+            addr,
+            seen,
+            routes,
+            task,
+        }
+    }
+
+    /// Replaces (or adds) the reply for `path`.
+    pub fn set(&self, path: &str, reply: Reply) {
+        self.routes
+            .lock()
+            .expect("lock")
+            .insert(path.to_owned(), reply);
     }
 
     /// `http://127.0.0.1:PORT` + `path`.

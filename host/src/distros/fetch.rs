@@ -92,33 +92,92 @@ pub async fn fetch(distro: &Distro, http: &HttpClient) -> Result<Shipped, Distro
             };
             Ok(Shipped::new(packages, scheme))
         }
-        DistroKind::RpmMd => {
-            let mut all = Vec::new();
-            for base in &distro.urls {
-                all.extend(fetch_rpmmd(http, base.get_ref()).await?);
-            }
-            Ok(Shipped::new(all, Scheme::Rpm))
+        DistroKind::RpmMd | DistroKind::Deb => {
+            let metadata = fetch_metadata(distro, http).await?;
+            fetch_indexes(distro, http, &metadata).await
         }
-        DistroKind::Deb => {
+    }
+}
+
+/// The small files that describe a repository (`repomd.xml`, `InRelease`): their checksums tell
+/// whether the big indexes changed.
+#[derive(Debug, Clone)]
+pub struct Metadata {
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl Metadata {
+    /// SHA-256 over every metadata file, in order: equal fingerprints mean equal indexes.
+    pub fn fingerprint(&self) -> String {
+        let mut hasher = Sha256::new();
+        for (url, bytes) in &self.files {
+            hasher.update(url.as_bytes());
+            hasher.update(Sha256::digest(bytes));
+        }
+        hex::encode(hasher.finalize())
+    }
+}
+
+/// Fetches the metadata files of an `rpm-md` or `deb` distro.
+pub async fn fetch_metadata(distro: &Distro, http: &HttpClient) -> Result<Metadata, DistroError> {
+    let mut files = Vec::new();
+    match distro.kind {
+        Some(DistroKind::RpmMd) => {
+            for base in &distro.urls {
+                let url = join(base.get_ref(), "repodata/repomd.xml");
+                let bytes = get(http, &url).await?;
+                files.push((url, bytes));
+            }
+        }
+        Some(DistroKind::Deb) => {
             let base = distro
                 .url
                 .as_ref()
                 .map(|u| u.get_ref().clone())
                 .unwrap_or_default();
-            let components: Vec<String> = if distro.components.is_empty() {
-                vec!["main".to_owned()]
-            } else {
-                distro.components.clone()
-            };
-            let arch = distro.arch.as_deref().unwrap_or("amd64");
-            let mut all = Vec::new();
             for suite in &distro.suites {
-                all.extend(
-                    fetch_deb_suite(http, &base, suite, &components, distro.index, arch).await?,
-                );
+                let dists = join(&base, &format!("dists/{suite}"));
+                let file = match get(http, &join(&dists, "InRelease")).await {
+                    Ok(bytes) => (join(&dists, "InRelease"), bytes),
+                    Err(_) => {
+                        let url = join(&dists, "Release");
+                        let bytes = get(http, &url).await?;
+                        (url, bytes)
+                    }
+                };
+                files.push(file);
             }
-            Ok(Shipped::new(all, Scheme::Deb))
         }
+        _ => {}
+    }
+    Ok(Metadata { files })
+}
+
+/// Fetches and parses the indexes `metadata` points at.
+pub async fn fetch_indexes(
+    distro: &Distro,
+    http: &HttpClient,
+    metadata: &Metadata,
+) -> Result<Shipped, DistroError> {
+    let mut all = Vec::new();
+    if distro.kind == Some(DistroKind::Deb) {
+        let components: Vec<String> = if distro.components.is_empty() {
+            vec!["main".to_owned()]
+        } else {
+            distro.components.clone()
+        };
+        let arch = distro.arch.as_deref().unwrap_or("amd64");
+        for (release_url, bytes) in &metadata.files {
+            all.extend(
+                fetch_deb_suite(http, release_url, bytes, &components, distro.index, arch).await?,
+            );
+        }
+        Ok(Shipped::new(all, Scheme::Deb))
+    } else {
+        for (repomd_url, bytes) in &metadata.files {
+            all.extend(fetch_rpmmd(http, repomd_url, bytes).await?);
+        }
+        Ok(Shipped::new(all, Scheme::Rpm))
     }
 }
 
@@ -172,13 +231,18 @@ fn verify(url: &str, bytes: &[u8], algorithm: &str, expected: &str) -> Result<()
     }
 }
 
-async fn fetch_rpmmd(http: &HttpClient, base: &str) -> Result<Vec<ShippedPackage>, DistroError> {
-    let repomd_url = join(base, "repodata/repomd.xml");
-    let repomd = get(http, &repomd_url).await?;
-    let primary = rpmmd::parse_repomd(&repomd).map_err(|message| DistroError::Format {
-        url: repomd_url.clone(),
+async fn fetch_rpmmd(
+    http: &HttpClient,
+    repomd_url: &str,
+    repomd: &[u8],
+) -> Result<Vec<ShippedPackage>, DistroError> {
+    let primary = rpmmd::parse_repomd(repomd).map_err(|message| DistroError::Format {
+        url: repomd_url.to_owned(),
         message,
     })?;
+    let base = repomd_url
+        .strip_suffix("repodata/repomd.xml")
+        .unwrap_or(repomd_url);
     let url = join(base, &primary.href);
     let bytes = get(http, &url).await?;
     verify(&url, &bytes, &primary.checksum_type, &primary.checksum)?;
@@ -196,25 +260,20 @@ async fn fetch_rpmmd(http: &HttpClient, base: &str) -> Result<Vec<ShippedPackage
 
 async fn fetch_deb_suite(
     http: &HttpClient,
-    base: &str,
-    suite: &str,
+    release_url: &str,
+    release_text: &[u8],
     components: &[String],
     index: DebIndex,
     arch: &str,
 ) -> Result<Vec<ShippedPackage>, DistroError> {
-    let dists = join(base, &format!("dists/{suite}"));
-    let (release_url, release_text) = match get(http, &join(&dists, "InRelease")).await {
-        Ok(bytes) => (join(&dists, "InRelease"), bytes),
-        Err(_) => {
-            let url = join(&dists, "Release");
-            let bytes = get(http, &url).await?;
-            (url, bytes)
-        }
-    };
+    let dists = release_url
+        .rsplit_once('/')
+        .map_or(release_url, |(dir, _)| dir)
+        .to_owned();
     let release =
-        deb::parse_release(&String::from_utf8_lossy(&release_text)).map_err(|message| {
+        deb::parse_release(&String::from_utf8_lossy(release_text)).map_err(|message| {
             DistroError::Format {
-                url: release_url.clone(),
+                url: release_url.to_owned(),
                 message,
             }
         })?;
@@ -229,7 +288,7 @@ async fn fetch_deb_suite(
             release.files.get(&path).map(|e| (path, e.clone()))
         }) else {
             return Err(DistroError::Format {
-                url: release_url.clone(),
+                url: release_url.to_owned(),
                 message: format!(
                     "lists no `{stem}` index (components: {})",
                     release.components.join(", ")

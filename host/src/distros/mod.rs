@@ -4,6 +4,7 @@
 //! repositories (`repomd.xml`, `primary.xml`) in [`rpmmd`], all read as streams through
 //! [`decompress`]. Fetching, checksums, presets and package mapping build on these.
 
+pub mod cache;
 pub mod deb;
 pub mod decompress;
 pub mod fetch;
@@ -11,13 +12,13 @@ pub mod installed;
 pub mod presets;
 pub mod rpmmd;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use self::fetch::{DistroError, fetch};
 use crate::versions::Scheme;
 
 /// One package a distro ships.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShippedPackage {
     /// Binary package name (for a `Sources` index, the source name).
     pub name: String,
@@ -34,6 +35,10 @@ pub struct ShippedPackage {
 pub struct Shipped {
     packages: Vec<ShippedPackage>,
     scheme: Scheme,
+    /// When the list was read from the mirror (for repository distros).
+    pub fetched_at: Option<String>,
+    /// Set when the mirror failed and this is the last good list: the error.
+    pub stale: Option<String>,
 }
 
 impl Shipped {
@@ -42,6 +47,8 @@ impl Shipped {
         Self {
             packages: fetch::newest(packages, scheme),
             scheme,
+            fetched_at: None,
+            stale: None,
         }
     }
 

@@ -65,6 +65,11 @@ impl ComponentCache {
         Some(base.join("rollcall").join("components"))
     }
 
+    /// The cache directory, if any.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
     /// The entry path for a component with this SHA-256.
     fn entry(&self, dir: &Path, sha256: &str) -> PathBuf {
         dir.join(format!("{sha256}-{}.cwasm", self.engine_key))

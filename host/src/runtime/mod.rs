@@ -150,6 +150,13 @@ impl Runtime {
         })
     }
 
+    /// Where the host keeps what it read besides compiled plugins (distro package lists): a
+    /// `distros` directory beside the component cache; none when caching is off.
+    pub fn state_dir(&self) -> Option<std::path::PathBuf> {
+        let components = self.cache.dir()?;
+        Some(components.parent().unwrap_or(components).join("distros"))
+    }
+
     /// The HTTP client, for fetches the host makes itself (distro indexes).
     pub fn http(&self) -> &crate::net::HttpClient {
         &self.services.http
