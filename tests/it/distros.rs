@@ -570,3 +570,98 @@ async fn unchanged_repositories_are_not_downloaded_again_and_failures_keep_the_l
         .expect("the failure is reported");
     assert!(e.message.contains("its package list of"), "{}", e.message);
 }
+
+/// A registry that wants an anonymous bearer token and pages its tag list with `Link`, serving
+/// real tag lists (Docker Hub's library/ubuntu, in dependabot's fixtures).
+#[tokio::test(flavor = "multi_thread")]
+async fn oci_registries_page_and_authenticate() {
+    let ubuntu: serde_json::Value =
+        serde_json::from_slice(&support::fixture("oci/ubuntu.json")).expect("tags JSON");
+    let tags: Vec<String> = ubuntu["tags"]
+        .as_array()
+        .expect("tags")
+        .iter()
+        .filter_map(|t| t.as_str().map(str::to_owned))
+        .collect();
+    let (first, second) = tags.split_at(tags.len() / 2);
+    let page =
+        |tags: &[String]| serde_json::json!({ "name": "library/ubuntu", "tags": tags }).to_string();
+    let server = Server::start(vec![]).await;
+    let challenge = format!(
+        "Bearer realm=\"{}\",service=\"registry.test\",scope=\"repository:library/ubuntu:pull\"",
+        server.url("/token")
+    );
+    server.set("/token", Reply::ok(r#"{"token": "t0ken"}"#));
+    let mut page_one = Reply::ok(page(first));
+    page_one.headers.push((
+        "link".into(),
+        "</v2/library/ubuntu/tags/list?last=x&n=1000>; rel=\"next\"".into(),
+    ));
+    // Without the token: 401 and a challenge.
+    let mut unauthorized = Reply::status(401, "{}");
+    unauthorized
+        .headers
+        .push(("www-authenticate".into(), challenge));
+    server.set("/v2/library/ubuntu/tags/list?n=1000", unauthorized);
+    let http = rollcall::net::HttpClient::new().expect("client");
+
+    // The registry's answer depends on the token, which the loopback server cannot check; serve
+    // the first page once the challenge has been answered.
+    let seen_token = {
+        let err = rollcall::distros::oci::tags(&http, &server.url(""), "library/ubuntu")
+            .await
+            .expect_err("the 401 repeats");
+        assert!(err.to_string().contains("HTTP 401"), "{err}");
+        server.seen().iter().any(|s| {
+            s.target.starts_with("/token?")
+                && s.target
+                    .contains("scope=repository%3Alibrary%2Fubuntu%3Apull")
+        })
+    };
+    assert!(
+        seen_token,
+        "the challenge was answered: {:?}",
+        server.seen().iter().map(|s| &s.target).collect::<Vec<_>>()
+    );
+    assert!(
+        server.seen().iter().any(|s| s
+            .headers
+            .get("authorization")
+            .is_some_and(|a| a == "Bearer t0ken")),
+        "the retry carries the token"
+    );
+
+    server.set("/v2/library/ubuntu/tags/list?n=1000", page_one);
+    server.set(
+        "/v2/library/ubuntu/tags/list?last=x&n=1000",
+        Reply::ok(page(second)),
+    );
+    let listed = rollcall::distros::oci::tags(&http, &server.url(""), "library/ubuntu")
+        .await
+        .expect("pages");
+    let expected = tags
+        .iter()
+        .filter(|t| t.bytes().any(|b| b.is_ascii_digit()))
+        .count();
+    assert_eq!(listed.len(), expected, "both pages, version tags only");
+    assert!(listed.iter().all(|p| p.name == "library/ubuntu"));
+
+    let text = format!(
+        "[distros.hub]\nkind = \"oci\"\nregistry = \"{}\"\nimages = [\"library/ubuntu\"]\n[[watch]]\nname = \"w\"\ntracker = \"kernel-org\"\npackages = {{ hub = \"library/ubuntu\" }}\n",
+        server.url("")
+    );
+    let lists =
+        rollcall::run::fetch_distros(&support::config(&text), &support::runtime(), None).await;
+    let newest = lists["hub"]
+        .as_ref()
+        .expect("read")
+        .find("library/ubuntu")
+        .expect("glob");
+    assert_eq!(newest.len(), 1, "the newest version tag is what ships");
+    let max = tags
+        .iter()
+        .filter(|t| t.bytes().any(|b| b.is_ascii_digit()))
+        .max_by(|a, b| rollcall::versions::Scheme::Generic.compare(a, b))
+        .expect("tags");
+    assert_eq!(&newest[0].version, max);
+}

@@ -103,6 +103,8 @@ pub enum DistroKind {
     Deb,
     /// The local package database (`dpkg-query` or `rpm -qa`): what this machine has installed.
     Installed,
+    /// A container registry (OCI distribution API v2): the tags of the listed images.
+    Oci,
 }
 
 /// Which Debian index a `deb` distro reads.
@@ -159,6 +161,12 @@ pub struct Distro {
     /// For `installed`: `dpkg` or `rpm` (default: whichever this machine has).
     #[serde(default)]
     pub tool: Option<crate::distros::installed::Tool>,
+    /// For `oci`: the registry's base URL.
+    #[serde(default)]
+    pub registry: Option<Spanned<String>>,
+    /// For `oci`: the images whose tags count as shipped (`library/podman`, `opensuse/tumbleweed`).
+    #[serde(default)]
+    pub images: Vec<String>,
 }
 
 impl Distro {
@@ -445,6 +453,24 @@ impl Config {
         };
         match kind {
             DistroKind::Static | DistroKind::Installed => Ok(()),
+            DistroKind::Oci => {
+                let Some(registry) = &distro.registry else {
+                    return Err(self.error_at(
+                        table,
+                        format!("distro `{name}` is `oci` but has no `registry`"),
+                        Some("add `registry = \"https://…\"`: the registry's base URL (the one before `/v2/`)".into()),
+                    ));
+                };
+                url_ok(registry)?;
+                if distro.images.is_empty() {
+                    return Err(self.error_at(
+                        table,
+                        format!("distro `{name}` is `oci` but lists no `images`"),
+                        Some("add `images = [\"library/podman\"]`: the images whose tags count as shipped".into()),
+                    ));
+                }
+                Ok(())
+            }
             DistroKind::RpmMd => {
                 if distro.urls.is_empty() {
                     return Err(self.error_at(

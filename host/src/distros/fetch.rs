@@ -92,6 +92,18 @@ pub async fn fetch(distro: &Distro, http: &HttpClient) -> Result<Shipped, Distro
             };
             Ok(Shipped::new(packages, scheme))
         }
+        DistroKind::Oci => {
+            let registry = distro
+                .registry
+                .as_ref()
+                .map(|r| r.get_ref().clone())
+                .unwrap_or_default();
+            let mut all = Vec::new();
+            for image in &distro.images {
+                all.extend(super::oci::tags(http, &registry, image).await?);
+            }
+            Ok(Shipped::new(all, Scheme::Generic))
+        }
         DistroKind::RpmMd | DistroKind::Deb => {
             let metadata = fetch_metadata(distro, http).await?;
             fetch_indexes(distro, http, &metadata).await

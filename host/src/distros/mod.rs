@@ -9,6 +9,7 @@ pub mod deb;
 pub mod decompress;
 pub mod fetch;
 pub mod installed;
+pub mod oci;
 pub mod presets;
 pub mod rpmmd;
 

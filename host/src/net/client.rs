@@ -94,7 +94,7 @@ impl HttpClient {
         limits: RequestLimits,
     ) -> Result<Fetched, FetchError> {
         let mut url = grant.check_str(url).map_err(FetchError::Denied)?;
-        let headers = request_headers(headers);
+        let headers = request_headers(headers, grant.is_trusted());
         for _ in 0..=MAX_REDIRECTS {
             let response = self
                 .client
@@ -165,11 +165,13 @@ async fn read_body(
     })
 }
 
-fn request_headers(pairs: &[(String, String)]) -> HeaderMap {
+/// Headers for a request; credentials only on the host's own trusted fetches (a registry
+/// token), never from a tracker.
+fn request_headers(pairs: &[(String, String)], trusted: bool) -> HeaderMap {
     let mut map = HeaderMap::new();
     for (name, value) in pairs {
         let lower = name.to_ascii_lowercase();
-        if FORBIDDEN_HEADERS.contains(&lower.as_str()) {
+        if FORBIDDEN_HEADERS.contains(&lower.as_str()) && !(trusted && lower == "authorization") {
             tracing::debug!(header = %lower, "dropped a header a tracker may not set");
             continue;
         }

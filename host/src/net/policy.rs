@@ -119,6 +119,11 @@ impl Grant {
         }
     }
 
+    /// Whether this is the grant for user-configured fetches.
+    pub fn is_trusted(&self) -> bool {
+        self.trusted
+    }
+
     /// Adds a rule unless an equal one is there.
     pub fn add(&mut self, rule: HostRule) {
         if !self.rules.contains(&rule) {
