@@ -665,3 +665,52 @@ async fn oci_registries_page_and_authenticate() {
         .expect("tags");
     assert_eq!(&newest[0].version, max);
 }
+
+/// An Open Build Service project's source packages, with basic auth from the environment.
+#[tokio::test(flavor = "multi_thread")]
+async fn obs_projects_list_their_packages() {
+    let list = r#"<sourceinfolist>
+  <sourceinfo package="kernel-default" rev="1" srcmd5="c"><name>kernel-default</name><version>6.12.4</version><release>1.1</release></sourceinfo>
+  <sourceinfo package="salt" rev="7" srcmd5="d"><name>salt</name><version>3006.0</version><release>0</release></sourceinfo>
+</sourceinfolist>"#;
+    let server = Server::start(vec![("/source/openSUSE%3AFactory", Reply::ok(list))]).await;
+    // The test process's own HOME stands in for a password variable (tests may not set any).
+    let home = std::env::var("HOME").expect("HOME is set");
+    let text = format!(
+        "[distros.factory]\nkind = \"obs\"\napi = \"{}\"\nproject = \"openSUSE:Factory\"\nuser = \"tester\"\npassword-env = \"HOME\"\n\
+         [[watch]]\nname = \"w\"\ntracker = \"kernel-org\"\npackages = {{ factory = \"salt\" }}\n",
+        server.url("")
+    );
+    let lists =
+        rollcall::run::fetch_distros(&support::config(&text), &support::runtime(), None).await;
+    let factory = lists["factory"].as_ref().expect("read");
+    assert_eq!(factory.find("salt").expect("glob")[0].version, "3006.0-0");
+    assert_eq!(factory.packages().len(), 2);
+    let seen = server.seen();
+    assert_eq!(
+        seen[0].target,
+        "/source/openSUSE%3AFactory?view=info&parse=1"
+    );
+    use base64::Engine as _;
+    let expected = base64::engine::general_purpose::STANDARD.encode(format!("tester:{home}"));
+    assert_eq!(
+        seen[0].headers.get("authorization"),
+        Some(&format!("Basic {expected}"))
+    );
+
+    server.set(
+        "/source/openSUSE%3AFactory",
+        Reply::status(401, "<status code=\"authorization_failed\"/>"),
+    );
+    let lists =
+        rollcall::run::fetch_distros(&support::config(&text), &support::runtime(), None).await;
+    let err = lists["factory"].as_ref().expect_err("401").to_string();
+    assert!(
+        err.contains("wants credentials") && err.contains("password-env"),
+        "{err}"
+    );
+    assert!(
+        !err.contains(&home),
+        "the password never appears in messages"
+    );
+}

@@ -105,6 +105,8 @@ pub enum DistroKind {
     Installed,
     /// A container registry (OCI distribution API v2): the tags of the listed images.
     Oci,
+    /// An Open Build Service project: its source packages and their spec versions.
+    Obs,
 }
 
 /// Which Debian index a `deb` distro reads.
@@ -167,6 +169,19 @@ pub struct Distro {
     /// For `oci`: the images whose tags count as shipped (`library/podman`, `opensuse/tumbleweed`).
     #[serde(default)]
     pub images: Vec<String>,
+    /// For `obs`: the API's base URL (`https://api.opensuse.org`).
+    #[serde(default)]
+    pub api: Option<Spanned<String>>,
+    /// For `obs`: the project (`openSUSE:Factory`).
+    #[serde(default)]
+    pub project: Option<String>,
+    /// For `obs`: the user name for basic auth.
+    #[serde(default)]
+    pub user: Option<String>,
+    /// For `obs`: the environment variable holding the password (default
+    /// `ROLLCALL_OBS_PASSWORD`).
+    #[serde(default)]
+    pub password_env: Option<String>,
 }
 
 impl Distro {
@@ -453,6 +468,27 @@ impl Config {
         };
         match kind {
             DistroKind::Static | DistroKind::Installed => Ok(()),
+            DistroKind::Obs => {
+                let Some(api) = &distro.api else {
+                    return Err(self.error_at(
+                        table,
+                        format!("distro `{name}` is `obs` but has no `api`"),
+                        Some(
+                            "add `api = \"https://api.opensuse.org\"` (or your build service)"
+                                .into(),
+                        ),
+                    ));
+                };
+                url_ok(api)?;
+                if distro.project.is_none() {
+                    return Err(self.error_at(
+                        table,
+                        format!("distro `{name}` is `obs` but has no `project`"),
+                        Some("add `project = \"openSUSE:Factory\"`".into()),
+                    ));
+                }
+                Ok(())
+            }
             DistroKind::Oci => {
                 let Some(registry) = &distro.registry else {
                     return Err(self.error_at(

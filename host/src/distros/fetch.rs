@@ -92,6 +92,24 @@ pub async fn fetch(distro: &Distro, http: &HttpClient) -> Result<Shipped, Distro
             };
             Ok(Shipped::new(packages, scheme))
         }
+        DistroKind::Obs => {
+            let api = distro
+                .api
+                .as_ref()
+                .map(|a| a.get_ref().clone())
+                .unwrap_or_default();
+            let project = distro.project.clone().unwrap_or_default();
+            let variable = distro
+                .password_env
+                .as_deref()
+                .unwrap_or("ROLLCALL_OBS_PASSWORD");
+            let credentials = distro
+                .user
+                .clone()
+                .map(|user| (user, std::env::var(variable).unwrap_or_default()));
+            let packages = super::obs::fetch(http, &api, &project, credentials).await?;
+            Ok(Shipped::new(packages, Scheme::Rpm))
+        }
         DistroKind::Oci => {
             let registry = distro
                 .registry

@@ -9,6 +9,7 @@ pub mod deb;
 pub mod decompress;
 pub mod fetch;
 pub mod installed;
+pub mod obs;
 pub mod oci;
 pub mod presets;
 pub mod rpmmd;

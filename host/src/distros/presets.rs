@@ -145,7 +145,7 @@ mod tests {
                     );
                 }
                 DistroKind::Deb => assert!(!p.suites.is_empty() && p.urls.is_empty(), "{}", p.name),
-                DistroKind::Static | DistroKind::Installed | DistroKind::Oci => {
+                DistroKind::Static | DistroKind::Installed | DistroKind::Oci | DistroKind::Obs => {
                     panic!("{}: a preset reads repositories", p.name)
                 }
             }
