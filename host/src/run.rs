@@ -248,6 +248,13 @@ pub async fn fetch_distros(config: &Config, runtime: &Runtime, only: Option<&str
     out
 }
 
+/// Whole days since an RFC 3339 timestamp.
+fn age_days(rfc3339: &str) -> Option<i64> {
+    let then = time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()?;
+    Some((time::OffsetDateTime::now_utc() - then).whole_days())
+}
+
 /// Evaluates every (distro, package) of `watch`; `only_distro` narrows it to one distro.
 fn evaluate_watch(
     config: &Config,
@@ -322,7 +329,10 @@ fn evaluate_watch(
                 };
                 if let Some((error, fetched_at)) = stale {
                     evaluation.verdict.explanation.push_str(&format!(
-                        " [package list of {fetched_at}: the mirror failed: {error}]"
+                        " [package list of {fetched_at}{}: the mirror failed: {error}]",
+                        age_days(fetched_at)
+                            .map(|d| format!(", {d} days old"))
+                            .unwrap_or_default()
                     ));
                 }
                 out.push(evaluation);

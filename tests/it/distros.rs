@@ -48,6 +48,11 @@ fn repomd(href: &str, checksum: &str) -> Vec<u8> {
 
 /// A Debian archive: `dists/SUITE/InRelease` listing `main/source/Sources.xz`.
 fn deb_suite(suite: &str, sources: &[u8]) -> Vec<(String, Reply)> {
+    deb_suite_at("/debian", suite, sources)
+}
+
+/// The same, under another archive root (a security archive on its own host).
+fn deb_suite_at(root: &str, suite: &str, sources: &[u8]) -> Vec<(String, Reply)> {
     let compressed = xz(sources);
     let release = format!(
         "Origin: Debian\nLabel: Debian\nSuite: {suite}\nCodename: {suite}\nComponents: main\nSHA256:\n {} {:>16} main/source/Sources.xz\n",
@@ -56,11 +61,11 @@ fn deb_suite(suite: &str, sources: &[u8]) -> Vec<(String, Reply)> {
     );
     vec![
         (
-            format!("/debian/dists/{suite}/InRelease"),
+            format!("{root}/dists/{suite}/InRelease"),
             Reply::ok(release),
         ),
         (
-            format!("/debian/dists/{suite}/main/source/Sources.xz"),
+            format!("{root}/dists/{suite}/main/source/Sources.xz"),
             Reply::ok(compressed),
         ),
     ]
@@ -169,6 +174,11 @@ async fn rpm_md_and_deb_repositories_feed_verdicts_and_failures_stay_local() {
     ];
     routes.extend(deb_suite("bookworm", bookworm));
     routes.extend(deb_suite("bookworm-updates", updates));
+    routes.extend(deb_suite_at(
+        "/security",
+        "bookworm-security",
+        b"Package: linux\nVersion: 6.1.119-1\n",
+    ));
     let server = Server::start(
         routes
             .iter()
@@ -183,7 +193,11 @@ async fn rpm_md_and_deb_repositories_feed_verdicts_and_failures_stay_local() {
     let repo = |path: &str| format!("\"{}\"", server.url(path));
     let text = [
         format!("[distros.leap]\nkind = \"rpm-md\"\nurls = [{}, {}]\n", repo("/leap"), repo("/update")),
-        format!("[distros.debian]\nkind = \"deb\"\nfamily = \"deb\"\nurl = {}\nsuites = [\"bookworm\", \"bookworm-updates\"]\n", repo("/debian")),
+        format!(
+            "[distros.debian]\nkind = \"deb\"\nfamily = \"deb\"\nurl = {}\nsuites = [\"bookworm\", \"bookworm-updates\", \"{} bookworm-security\"]\n",
+            repo("/debian"),
+            server.url("/security")
+        ),
         format!("[distros.mismatch]\nkind = \"rpm-md\"\nurls = [{}]\n", repo("/mismatch")),
         format!("[distros.truncated]\nkind = \"rpm-md\"\nurls = [{}]\n", repo("/truncated")),
         format!("[distros.html]\nkind = \"rpm-md\"\nurls = [{}]\n", repo("/html")),
@@ -229,8 +243,8 @@ async fn rpm_md_and_deb_repositories_feed_verdicts_and_failures_stay_local() {
     let debian = verdict("debian");
     assert_eq!(
         debian.shipped.as_deref(),
-        Some("6.1.115-1"),
-        "bookworm-updates merged over bookworm"
+        Some("6.1.119-1"),
+        "updates and the security archive merged over bookworm"
     );
     assert_eq!(debian.line.as_deref(), Some("6.1"));
     assert_ne!(debian.status, Status::Error, "{}", debian.explanation);
@@ -563,6 +577,11 @@ async fn unchanged_repositories_are_not_downloaded_again_and_failures_keep_the_l
         v.explanation
     );
     assert!(v.explanation.contains("HTTP 503"), "{}", v.explanation);
+    assert!(
+        v.explanation.contains(", 0 days old: the mirror failed"),
+        "{}",
+        v.explanation
+    );
     let e = report
         .errors
         .iter()

@@ -165,8 +165,13 @@ pub async fn fetch_metadata(distro: &Distro, http: &HttpClient) -> Result<Metada
                 .as_ref()
                 .map(|u| u.get_ref().clone())
                 .unwrap_or_default();
-            for suite in &distro.suites {
-                let dists = join(&base, &format!("dists/{suite}"));
+            for entry in &distro.suites {
+                // `SUITE`, or `URL SUITE` for a suite served by another archive (security).
+                let (archive, suite) = match entry.split_once(char::is_whitespace) {
+                    Some((url, suite)) => (url.to_owned(), suite.trim().to_owned()),
+                    None => (base.clone(), entry.clone()),
+                };
+                let dists = join(&archive, &format!("dists/{suite}"));
                 let file = match get(http, &join(&dists, "InRelease")).await {
                     Ok(bytes) => (join(&dists, "InRelease"), bytes),
                     Err(_) => {

@@ -64,6 +64,16 @@ pub const PRESETS: &[Preset] = &[
         suites: &[],
     },
     Preset {
+        name: "fedora-rawhide",
+        title: "Fedora Rawhide",
+        kind: DistroKind::RpmMd,
+        family: Family::Rpm,
+        urls: &[
+            "https://dl.fedoraproject.org/pub/fedora/linux/development/rawhide/Everything/x86_64/os/",
+        ],
+        suites: &[],
+    },
+    Preset {
         name: "debian-stable",
         title: "Debian stable (with updates)",
         kind: DistroKind::Deb,
@@ -139,10 +149,13 @@ mod tests {
                     assert!(
                         p.urls
                             .iter()
-                            .all(|u| u.starts_with(OPENSUSE) && u.ends_with('/')),
+                            .all(|u| u.starts_with("https://") && u.ends_with('/')),
                         "{}",
                         p.name
                     );
+                    if p.title.starts_with("openSUSE") {
+                        assert!(p.urls.iter().all(|u| u.starts_with(OPENSUSE)), "{}", p.name);
+                    }
                 }
                 DistroKind::Deb => assert!(!p.suites.is_empty() && p.urls.is_empty(), "{}", p.name),
                 DistroKind::Static | DistroKind::Installed | DistroKind::Oci | DistroKind::Obs => {
