@@ -391,25 +391,52 @@ pub async fn load_policies(
 
 /// Runs the watch's policy plugins on its evaluations: findings join the verdict, raising its
 /// severity to the worst of them; a failing policy becomes a run error, the verdict stays.
-struct PolicyRun<'a> {
+/// Everything judging a watch needs besides the watch: evaluation, then policy plugins.
+struct Judge<'a> {
     config: &'a Config,
     runtime: &'a Runtime,
     policies: &'a BTreeMap<String, LoadedPolicy>,
+    shipped: &'a ShippedLists,
     today: Day,
 }
 
+impl Judge<'_> {
+    /// The watch's evaluations, policy findings included; failing policies go to `errors`.
+    async fn watch(
+        &self,
+        watch: &Watch,
+        outcome: &Result<UpstreamData, Failure>,
+        only_distro: Option<&str>,
+        errors: &mut Vec<RunError>,
+    ) -> Vec<Evaluation> {
+        let mut evaluations = evaluate_watch(
+            self.config,
+            watch,
+            outcome,
+            self.shipped,
+            only_distro,
+            self.today,
+        );
+        if let Ok(data) = outcome {
+            apply_policies(self, watch, data, &mut evaluations, errors).await;
+        }
+        evaluations
+    }
+}
+
 async fn apply_policies(
-    run: &PolicyRun<'_>,
+    run: &Judge<'_>,
     watch: &Watch,
     data: &UpstreamData,
     evaluations: &mut [Evaluation],
     errors: &mut Vec<RunError>,
 ) {
-    let PolicyRun {
+    let Judge {
         config,
         runtime,
         policies,
         today,
+        ..
     } = *run;
     for name in &watch.policies {
         let name = name.get_ref();
@@ -542,6 +569,13 @@ pub async fn check(
         }
     }
 
+    let judge = Judge {
+        config,
+        runtime: &runtime,
+        policies: &policies,
+        shipped: &shipped_lists,
+        today,
+    };
     let mut verdicts = Vec::new();
     let mut errors = Vec::new();
     for (name, result) in &shipped_lists {
@@ -581,22 +615,7 @@ pub async fn check(
                 message: message.clone(),
             });
         }
-        let mut evaluations = evaluate_watch(config, watch, &outcome, &shipped_lists, None, today);
-        if let Ok(data) = &outcome {
-            apply_policies(
-                &PolicyRun {
-                    config,
-                    runtime: &runtime,
-                    policies: &policies,
-                    today,
-                },
-                watch,
-                data,
-                &mut evaluations,
-                &mut errors,
-            )
-            .await;
-        }
+        let evaluations = judge.watch(watch, &outcome, None, &mut errors).await;
         verdicts.extend(evaluations.into_iter().map(|e| e.verdict));
     }
     Ok(Report::new(
@@ -670,23 +689,15 @@ pub async fn explain(
         .as_ref()
         .map(|data| (data.releases.len(), data.lines.len(), duration))
         .map_err(Clone::clone);
-    let mut evaluations = evaluate_watch(config, watch, &outcome, &shipped_lists, distro, today);
+    let judge = Judge {
+        config,
+        runtime: &runtime,
+        policies: &policies,
+        shipped: &shipped_lists,
+        today,
+    };
     let mut errors = Vec::new();
-    if let Ok(data) = &outcome {
-        apply_policies(
-            &PolicyRun {
-                config,
-                runtime: &runtime,
-                policies: &policies,
-                today,
-            },
-            watch,
-            data,
-            &mut evaluations,
-            &mut errors,
-        )
-        .await;
-    }
+    let evaluations = judge.watch(watch, &outcome, distro, &mut errors).await;
     Ok(Explanation {
         polled,
         evaluations,

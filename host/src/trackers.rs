@@ -22,36 +22,25 @@ pub fn builtin_names() -> impl Iterator<Item = &'static str> {
     artifacts::BUILTIN.iter().map(|(name, _)| *name)
 }
 
-/// The component of built-in tracker `name`.
-pub fn builtin(name: &str) -> Option<&'static [u8]> {
-    artifacts::BUILTIN
-        .iter()
+type Embedded = &'static [(&'static str, &'static [u8])];
+
+fn find_in(list: Embedded, name: &str) -> Option<&'static [u8]> {
+    list.iter()
         .find(|(n, _)| *n == name)
         .map(|(_, bytes)| *bytes)
 }
 
-/// The component of built-in policy `name`.
-pub fn builtin_policy(name: &str) -> Option<&'static [u8]> {
-    artifacts::POLICIES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, bytes)| *bytes)
-}
-
-/// Resolves a policy name: a configured file wins over a built-in of the same name.
-pub fn resolve_policy(config: &Config, name: &str) -> Option<TrackerSource> {
+/// A configured file wins over a built-in of the same name.
+fn resolve_in(list: Embedded, config: &Config, name: &str) -> Option<TrackerSource> {
     if let Some(path) = config.plugins.get(name).and_then(|p| p.path.as_ref()) {
         return Some(TrackerSource::File(config.base_dir().join(path.get_ref())));
     }
-    builtin_policy(name).map(TrackerSource::Builtin)
+    find_in(list, name).map(TrackerSource::Builtin)
 }
 
-/// Every policy name a watch may use with this config, sorted.
-pub fn known_policies(config: &Config) -> Vec<String> {
-    let mut names: Vec<String> = artifacts::POLICIES
-        .iter()
-        .map(|(n, _)| (*n).to_owned())
-        .collect();
+/// The built-in names and every configured file, sorted.
+fn known_in(list: Embedded, config: &Config) -> Vec<String> {
+    let mut names: Vec<String> = list.iter().map(|(n, _)| (*n).to_owned()).collect();
     names.extend(
         config
             .plugins
@@ -64,27 +53,34 @@ pub fn known_policies(config: &Config) -> Vec<String> {
     names
 }
 
-/// Every tracker name a watch may use with this config, sorted.
-pub fn known_names(config: &Config) -> Vec<String> {
-    let mut names: Vec<String> = builtin_names().map(str::to_owned).collect();
-    names.extend(
-        config
-            .plugins
-            .iter()
-            .filter(|(_, p)| p.path.is_some())
-            .map(|(n, _)| n.clone()),
-    );
-    names.sort();
-    names.dedup();
-    names
+/// The component of built-in tracker `name`.
+pub fn builtin(name: &str) -> Option<&'static [u8]> {
+    find_in(artifacts::BUILTIN, name)
 }
 
 /// Resolves a tracker name: a configured file wins over a built-in of the same name.
 pub fn resolve(config: &Config, name: &str) -> Option<TrackerSource> {
-    if let Some(path) = config.plugins.get(name).and_then(|p| p.path.as_ref()) {
-        return Some(TrackerSource::File(config.base_dir().join(path.get_ref())));
-    }
-    builtin(name).map(TrackerSource::Builtin)
+    resolve_in(artifacts::BUILTIN, config, name)
+}
+
+/// Every tracker name a watch may use with this config, sorted.
+pub fn known_names(config: &Config) -> Vec<String> {
+    known_in(artifacts::BUILTIN, config)
+}
+
+/// The component of built-in policy `name`.
+pub fn builtin_policy(name: &str) -> Option<&'static [u8]> {
+    find_in(artifacts::POLICIES, name)
+}
+
+/// Resolves a policy name: a configured file wins over a built-in of the same name.
+pub fn resolve_policy(config: &Config, name: &str) -> Option<TrackerSource> {
+    resolve_in(artifacts::POLICIES, config, name)
+}
+
+/// Every policy name a watch may use with this config, sorted.
+pub fn known_policies(config: &Config) -> Vec<String> {
+    known_in(artifacts::POLICIES, config)
 }
 
 /// The hosts a watch's tracker may reach.

@@ -92,6 +92,15 @@ impl Shipped {
     }
 }
 
+/// A file of `tests/fixtures/distro-metadata`, for the parsers' unit tests.
+#[cfg(test)]
+pub(crate) fn test_fixture(path: &str) -> Vec<u8> {
+    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/distro-metadata")
+        .join(path);
+    std::fs::read(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -200,12 +200,7 @@ pub fn parse_primary(reader: impl BufRead) -> Result<Vec<ShippedPackage>, String
 mod tests {
     use super::*;
 
-    fn fixture(path: &str) -> Vec<u8> {
-        let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../tests/fixtures/distro-metadata")
-            .join(path);
-        std::fs::read(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
-    }
+    use crate::distros::test_fixture as fixture;
 
     #[test]
     fn reads_real_obs_primary() {
