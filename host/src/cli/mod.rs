@@ -44,11 +44,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Directory for compiled plugins [default: ~/.cache/rollcall/components]
+    /// Directory for compiled plugins; distro package lists are kept beside it, in `distros`
+    /// [default: ~/.cache/rollcall/components]
     #[arg(long, global = true, value_name = "DIR", env = "ROLLCALL_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
 
-    /// Compile plugins every time instead of caching them on disk
+    /// Keep nothing on disk: compile plugins and read distro indexes every time
     #[arg(long, global = true)]
     pub no_cache: bool,
 
