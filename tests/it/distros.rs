@@ -428,6 +428,7 @@ async fn distro_show_prints_what_a_repository_ships() {
     let run = |args: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_rollcall"))
             .args(args)
+            .arg("--no-cache")
             .arg("--config")
             .arg(&config)
             .output()
@@ -693,10 +694,10 @@ async fn obs_projects_list_their_packages() {
   <sourceinfo package="salt" rev="7" srcmd5="d"><name>salt</name><version>3006.0</version><release>0</release></sourceinfo>
 </sourceinfolist>"#;
     let server = Server::start(vec![("/source/openSUSE%3AFactory", Reply::ok(list))]).await;
-    // The test process's own HOME stands in for a password variable (tests may not set any).
-    let home = std::env::var("HOME").expect("HOME is set");
+    // The test process's own PATH stands in for a password variable (tests may not set any).
+    let home = std::env::var("PATH").expect("PATH is set");
     let text = format!(
-        "[distros.factory]\nkind = \"obs\"\napi = \"{}\"\nproject = \"openSUSE:Factory\"\nuser = \"tester\"\npassword-env = \"HOME\"\n\
+        "[distros.factory]\nkind = \"obs\"\napi = \"{}\"\nproject = \"openSUSE:Factory\"\nuser = \"tester\"\npassword-env = \"PATH\"\n\
          [[watch]]\nname = \"w\"\ntracker = \"kernel-org\"\npackages = {{ factory = \"salt\" }}\n",
         server.url("")
     );
