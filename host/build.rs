@@ -12,8 +12,30 @@ use std::process::{Command, Stdio};
 
 /// Trackers embedded in the binary: (name users write, crate name).
 const BUILTIN: &[(&str, &str)] = &[
+    // Upstreams.
     ("kernel-org", "tracker-kernel-org"),
+    ("glibc", "tracker-glibc"),
+    ("kubernetes", "tracker-kubernetes"),
+    ("ceph", "tracker-ceph"),
+    ("salt", "tracker-salt"),
+    ("uyuni", "tracker-uyuni"),
+    ("podman", "tracker-podman"),
+    ("skopeo", "tracker-skopeo"),
+    ("buildah", "tracker-buildah"),
+    ("cloudfoundry", "tracker-cloudfoundry"),
+    // Generic.
     ("endoflife", "tracker-endoflife"),
+    ("github-releases", "tracker-github-releases"),
+    ("github-tags", "tracker-github-tags"),
+    ("gitlab-tags", "tracker-gitlab-tags"),
+    ("git-tags", "tracker-git-tags"),
+    ("regex", "tracker-regex"),
+    ("json", "tracker-json"),
+    ("oci-tags", "tracker-oci-tags"),
+    ("appstream", "tracker-appstream"),
+    ("pypi", "tracker-pypi"),
+    ("crates", "tracker-crates"),
+    ("npm", "tracker-npm"),
 ];
 
 /// Policies embedded in the binary: (name users write, crate name).

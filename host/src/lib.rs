@@ -18,6 +18,7 @@ pub mod report;
 pub mod run;
 pub mod runtime;
 pub mod trackers;
+pub mod upstream;
 pub mod versions;
 
 /// The trackers built from `plugins/` by the build script.

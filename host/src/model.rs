@@ -56,6 +56,9 @@ pub struct ReleaseLine {
     pub latest: Option<String>,
     /// Publication day of `latest`.
     pub latest_date: Option<Day>,
+    /// The tracker that gave `end_of_life` or `is_eol`, when a watch has more than one source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eol_from: Option<String>,
 }
 
 /// Everything one poll found.
@@ -65,6 +68,12 @@ pub struct UpstreamData {
     pub releases: Vec<Release>,
     /// Release lines, in the tracker's order.
     pub lines: Vec<ReleaseLine>,
+    /// Versions the watch's filters dropped, with the reason (host-side, for `explain`).
+    #[serde(skip)]
+    pub dropped: Vec<(String, String)>,
+    /// How the sources of a watch were merged (host-side, for `explain`).
+    #[serde(skip)]
+    pub notes: Vec<String>,
 }
 
 /// A setting a tracker reads.

@@ -86,14 +86,16 @@ pub fn known_policies(config: &Config) -> Vec<String> {
 /// The hosts a watch's tracker may reach.
 ///
 /// A built-in tracker gets the hosts it declares. A third-party tracker gets them only if the
-/// config's `allow-hosts` grants every one; otherwise the error says what to add. Either way the
-/// host of a `base-url` setting is granted: the user wrote it.
+/// config's `allow-hosts` grants every one; otherwise the error says what to add. The host of a
+/// `base-url` setting is granted either way: the user wrote it. A built-in tracker is also
+/// granted the hosts of its other URL settings (`url`, `registry`, `*-url`), whose meaning is
+/// known; a third-party tracker is not, since only its author knows what it does with them.
 pub fn grant(
     name: &str,
     source: &TrackerSource,
     info: &PluginInfo,
     plugin_config: Option<&PluginConfig>,
-    base_url: Option<&str>,
+    url_settings: &[(&str, &str)],
 ) -> Result<Grant, String> {
     let mut grant = Grant::default();
     let declared: Vec<HostRule> = info
@@ -133,9 +135,13 @@ pub fn grant(
             declared.into_iter().for_each(|r| grant.add(r));
         }
     }
-    if let Some(base) = base_url {
-        let url = url::Url::parse(base)
-            .map_err(|e| format!("setting `base-url` = `{base}` is not a URL: {e}"))?;
+    let builtin = matches!(source, TrackerSource::Builtin(_));
+    for (key, value) in url_settings
+        .iter()
+        .filter(|(key, _)| builtin || *key == "base-url")
+    {
+        let url = url::Url::parse(value)
+            .map_err(|e| format!("setting `{key}` = `{value}` is not a URL: {e}"))?;
         if let Some(rule) = HostRule::for_url(&url) {
             grant.add(rule);
         }

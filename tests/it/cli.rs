@@ -210,7 +210,8 @@ async fn plugin_run_prints_what_the_tracker_returned() {
 
     let out = rollcall(dir.path(), &["plugin", "run", "kernel.org"]).await;
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("help: known trackers: endoflife, kernel-org"));
+    assert!(text(&out.stderr).contains("help: known trackers: appstream, buildah,"));
+    assert!(text(&out.stderr).contains(" kernel-org,"));
 
     let out = rollcall(
         dir.path(),

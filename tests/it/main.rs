@@ -4,8 +4,10 @@
 mod cli;
 mod config;
 mod distros;
+mod filters;
 mod sandbox;
 mod support;
 mod trackers;
+mod upstreams;
 mod verdicts;
 mod versions;

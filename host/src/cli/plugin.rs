@@ -225,12 +225,12 @@ async fn run_one(
             .allow_hosts
             .push(toml::Spanned::new(0..0, host.clone()));
     }
-    let base_url = settings
+    let urls: Vec<(&str, &str)> = settings
         .iter()
-        .rev()
-        .find(|(k, _)| k == "base-url")
-        .map(|(_, v)| v.as_str());
-    let grant = match trackers::grant(target, &source, info, Some(&plugin_config), base_url) {
+        .filter(|(k, _)| crate::run::is_url_setting(k))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let grant = match trackers::grant(target, &source, info, Some(&plugin_config), &urls) {
         Ok(g) => g,
         Err(e) => {
             eprintln!(

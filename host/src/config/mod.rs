@@ -20,6 +20,7 @@ pub use self::error::ConfigError;
 pub use self::values::{Name, PackageNames, SettingValue};
 use crate::policy::PolicyConfig;
 use crate::runtime::{Limits, MAX_MEMORY_BYTES};
+use crate::upstream::{Filters, Pattern, Rewrite};
 use crate::versions::{Family, LineRule, Scheme};
 
 /// The config used when no file is given or found.
@@ -89,6 +90,73 @@ pub struct Watch {
     /// Policy plugins that judge this watch's verdicts (built-in, or `[plugins.NAME]` files).
     #[serde(default)]
     pub policies: Vec<Spanned<String>>,
+    /// A second tracker for release lines and support dates (`endoflife`, say), merged with
+    /// the releases of `tracker`.
+    #[serde(default)]
+    pub support: Option<SupportSource>,
+    /// Keep only versions (as the tracker wrote them) matching this regular expression.
+    #[serde(default)]
+    pub include: Option<Pattern>,
+    /// Drop versions (as the tracker wrote them) matching this regular expression.
+    #[serde(default)]
+    pub exclude: Option<Pattern>,
+    /// Keep only tags starting with this, and remove it (`glibc-`, `Uyuni-`, `react@`).
+    #[serde(default)]
+    pub tag_prefix: Option<String>,
+    /// A regular-expression replacement applied after the prefix is removed.
+    #[serde(default)]
+    pub rewrite: Option<Rewrite>,
+}
+
+/// A watch's `support` table: the tracker that gives release lines and support dates.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SupportSource {
+    /// The tracker.
+    pub tracker: Spanned<String>,
+    /// Its settings.
+    #[serde(default)]
+    pub settings: BTreeMap<Spanned<String>, SettingValue>,
+}
+
+/// One tracker a watch polls: its `tracker` (the releases source) or its `support` source.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// `releases` or `support`.
+    pub role: &'static str,
+    /// The tracker's name, with its position.
+    pub tracker: &'a Spanned<String>,
+    /// Its settings.
+    pub settings: &'a BTreeMap<Spanned<String>, SettingValue>,
+}
+
+impl Watch {
+    /// The trackers this watch polls: its releases source, then its support source if any.
+    pub fn sources(&self) -> Vec<Source<'_>> {
+        let mut out = vec![Source {
+            role: "releases",
+            tracker: &self.tracker,
+            settings: &self.settings,
+        }];
+        if let Some(support) = &self.support {
+            out.push(Source {
+                role: "support",
+                tracker: &support.tracker,
+                settings: &support.settings,
+            });
+        }
+        out
+    }
+
+    /// The filters applied to what the releases source returns.
+    pub fn filters(&self) -> Filters<'_> {
+        Filters {
+            include: self.include.as_ref(),
+            exclude: self.exclude.as_ref(),
+            tag_prefix: self.tag_prefix.as_deref(),
+            rewrite: self.rewrite.as_ref(),
+        }
+    }
 }
 
 /// The kinds of distro source.

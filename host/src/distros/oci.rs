@@ -25,14 +25,6 @@ struct TagList {
     tags: Option<Vec<String>>,
 }
 
-#[derive(Deserialize)]
-struct Token {
-    #[serde(default)]
-    token: Option<String>,
-    #[serde(default)]
-    access_token: Option<String>,
-}
-
 /// The `next` target of an RFC 8288 `Link` header, if any.
 pub fn next_link(link: &str) -> Option<String> {
     link.split(',').find_map(|part| {
@@ -50,19 +42,6 @@ pub fn next_link(link: &str) -> Option<String> {
     })
 }
 
-/// The parameters of a `WWW-Authenticate: Bearer k="v",…` challenge.
-fn bearer_challenge(header: &str) -> Option<Vec<(String, String)>> {
-    let rest = header.trim().strip_prefix("Bearer ")?;
-    Some(
-        rest.split(',')
-            .filter_map(|kv| {
-                let (k, v) = kv.split_once('=')?;
-                Some((k.trim().to_owned(), v.trim().trim_matches('"').to_owned()))
-            })
-            .collect(),
-    )
-}
-
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
@@ -78,7 +57,7 @@ pub async fn tags(
 ) -> Result<Vec<ShippedPackage>, DistroError> {
     let registry = registry.trim_end_matches('/');
     let mut url = format!("{registry}/v2/{image}/tags/list?n={PAGE}");
-    let mut auth: Vec<(String, String)> = Vec::new();
+    let mut token: Option<String> = None;
     let mut out = Vec::new();
     let grant = Grant::trusted();
     let fail = |url: &str, message: String| DistroError::Fetch {
@@ -86,50 +65,27 @@ pub async fn tags(
         message,
     };
     for _ in 0..MAX_PAGES {
-        let mut response = http
-            .get(&grant, &url, &auth, LIMITS)
-            .await
-            .map_err(|e| fail(&url, e.to_string()))?;
-        if response.status == 401 && auth.is_empty() {
-            let challenge = header(&response.headers, "www-authenticate")
-                .and_then(bearer_challenge)
-                .ok_or_else(|| {
-                    fail(
-                        &url,
-                        "HTTP 401 without a bearer challenge; the image may be private".into(),
-                    )
-                })?;
-            let realm = challenge
-                .iter()
-                .find(|(k, _)| k == "realm")
-                .map(|(_, v)| v.clone())
-                .ok_or_else(|| fail(&url, "the bearer challenge names no realm".into()))?;
-            let query: Vec<String> = challenge
-                .iter()
-                .filter(|(k, _)| k != "realm")
-                .map(|(k, v)| {
-                    format!(
-                        "{k}={}",
-                        url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
-                    )
-                })
-                .collect();
-            let token_url = format!("{realm}?{}", query.join("&"));
-            let token = http
-                .get(&grant, &token_url, &[], LIMITS)
-                .await
-                .map_err(|e| fail(&token_url, e.to_string()))?;
-            let token: Token = serde_json::from_slice(&token.body)
-                .map_err(|e| fail(&token_url, format!("not a token response: {e}")))?;
-            let token = token
-                .token
-                .or(token.access_token)
-                .ok_or_else(|| fail(&token_url, "the token response has no token".into()))?;
-            auth = vec![("authorization".to_owned(), format!("Bearer {token}"))];
-            response = http
-                .get(&grant, &url, &auth, LIMITS)
-                .await
-                .map_err(|e| fail(&url, e.to_string()))?;
+        let fetched = match &token {
+            Some(t) => http.get_with_bearer(&grant, &url, &[], t, LIMITS).await,
+            None => http.get(&grant, &url, &[], LIMITS).await,
+        };
+        let mut response = fetched.map_err(|e| fail(&url, e.to_string()))?;
+        if token.is_none() {
+            if let Some(challenge) = crate::net::bearer::challenge(&response) {
+                let fresh = crate::net::bearer::token(http, &grant, &challenge, LIMITS)
+                    .await
+                    .map_err(|e| fail(&challenge.realm, e.to_string()))?;
+                response = http
+                    .get_with_bearer(&grant, &url, &[], &fresh, LIMITS)
+                    .await
+                    .map_err(|e| fail(&url, e.to_string()))?;
+                token = Some(fresh);
+            } else if response.status == 401 {
+                return Err(fail(
+                    &url,
+                    "HTTP 401 without a bearer challenge; the image may be private".into(),
+                ));
+            }
         }
         if !(200..300).contains(&response.status) {
             return Err(fail(&url, format!("HTTP {}", response.status)));
@@ -165,20 +121,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_link_and_challenge_headers() {
+    fn reads_link_headers() {
         let link = r#"</v2/library/ubuntu/tags/list?last=abc&n=3>; rel="next""#;
         assert_eq!(
             next_link(link).as_deref(),
             Some("/v2/library/ubuntu/tags/list?last=abc&n=3")
         );
         assert_eq!(next_link(r#"<https://x/a>; rel="prev""#), None);
-        let c = bearer_challenge(r#"Bearer realm="https://auth.example/token",service="registry.example",scope="repository:library/ubuntu:pull""#)
-            .expect("challenge");
-        assert_eq!(
-            c[0],
-            ("realm".to_owned(), "https://auth.example/token".to_owned())
-        );
-        assert_eq!(c[2].1, "repository:library/ubuntu:pull");
-        assert_eq!(bearer_challenge("Basic realm=x"), None);
     }
 }

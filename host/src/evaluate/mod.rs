@@ -212,6 +212,15 @@ pub fn evaluate(facts: &Facts<'_>, upstream: &UpstreamData, shipped: &str) -> Ev
                 .iter()
                 .map(|r| (r.version.as_str(), r.date, r.line.clone(), r.prerelease)),
         );
+    for (raw, why) in &upstream.dropped {
+        trace.candidates.push(Candidate {
+            version: raw.clone(),
+            line: None,
+            date: None,
+            decision: why.clone(),
+        });
+    }
+    trace.steps.extend(upstream.notes.iter().cloned());
     for (raw, date, line, flagged_pre) in candidates {
         let line = line.or_else(|| line_of(raw));
         let decision = match scheme.parse(raw) {
@@ -388,6 +397,7 @@ pub fn evaluate(facts: &Facts<'_>, upstream: &UpstreamData, shipped: &str) -> Ev
 
     verdict.explanation = explain(
         facts,
+        info,
         &verdict,
         &shipped_text,
         &line_name,
@@ -419,8 +429,13 @@ fn shipped_description(upstream: &str, reduced: &versions::Reduced) -> String {
 }
 
 /// The one-line explanation: what ships, its line and support, then what is newer.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each argument is one fact the sentence states; a struct would only rename them"
+)]
 fn explain(
     facts: &Facts<'_>,
+    line_info: Option<&ReleaseLine>,
     verdict: &Verdict,
     shipped_text: &str,
     line_name: &str,
@@ -432,10 +447,11 @@ fn explain(
     if verdict.lts == Some(true) {
         line_part.push_str(", LTS");
     }
-    let projected = if verdict.eol_source.as_deref() == Some("projected") {
-        " (projected)"
-    } else {
-        ""
+    let provenance = line_info.and_then(crate::upstream::provenance);
+    let projected = match &provenance {
+        Some(p) => format!(" ({p})"),
+        None if verdict.eol_source.as_deref() == Some("projected") => " (projected)".to_owned(),
+        None => String::new(),
     };
     match (verdict.eol, eol_reached) {
         (Some(d), true) => {

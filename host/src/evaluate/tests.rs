@@ -17,6 +17,7 @@ fn line(name: &str, released: &str, eol: Option<&str>, lts: bool, latest: &str) 
         lts,
         latest: Some(latest.into()),
         latest_date: None,
+        eol_from: None,
     }
 }
 
@@ -49,6 +50,7 @@ fn kernel() -> UpstreamData {
                 ..release("7.3-rc5", "2026-11-23")
             },
         ],
+        ..UpstreamData::default()
     }
 }
 

@@ -93,8 +93,35 @@ impl HttpClient {
         headers: &[(String, String)],
         limits: RequestLimits,
     ) -> Result<Fetched, FetchError> {
-        let mut url = grant.check_str(url).map_err(FetchError::Denied)?;
         let headers = request_headers(headers, grant.is_trusted());
+        self.get_with(grant, url, headers, limits).await
+    }
+
+    /// GET `url` under `grant` with a bearer token the host obtained (a registry's anonymous
+    /// token). The token never reaches a tracker and is dropped on a redirect to another host.
+    pub async fn get_with_bearer(
+        &self,
+        grant: &Grant,
+        url: &str,
+        headers: &[(String, String)],
+        token: &str,
+        limits: RequestLimits,
+    ) -> Result<Fetched, FetchError> {
+        let mut map = request_headers(headers, grant.is_trusted());
+        if let Ok(value) = HeaderValue::from_str(&format!("Bearer {token}")) {
+            map.insert(reqwest::header::AUTHORIZATION, value);
+        }
+        self.get_with(grant, url, map, limits).await
+    }
+
+    async fn get_with(
+        &self,
+        grant: &Grant,
+        url: &str,
+        mut headers: HeaderMap,
+        limits: RequestLimits,
+    ) -> Result<Fetched, FetchError> {
+        let mut url = grant.check_str(url).map_err(FetchError::Denied)?;
         for _ in 0..=MAX_REDIRECTS {
             let response = self
                 .client
@@ -121,6 +148,9 @@ impl HttpClient {
                 grant.check(&next).map_err(|why| {
                     FetchError::Denied(format!("redirect from `{}`: {why}", redact(&url)))
                 })?;
+                if next.host_str() != url.host_str() {
+                    headers.remove(reqwest::header::AUTHORIZATION);
+                }
                 url = next;
                 continue;
             }

@@ -39,6 +39,57 @@ pub struct GithubTag {
     pub commit: String,
 }
 
+/// Why a GitHub call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GithubError {
+    /// GitHub refused because the rate limit is spent (403 or 429 saying so).
+    RateLimited {
+        /// The API path that was refused.
+        url: String,
+        /// 403 or 429.
+        status: u16,
+        /// The message, with the fix.
+        message: String,
+    },
+    /// GitHub answered with another error status (a 404 for an unknown repository).
+    Status {
+        /// The API path.
+        url: String,
+        /// The status.
+        status: u16,
+    },
+    /// GitHub's answer did not have the expected shape.
+    Parse(String),
+    /// Anything else: a bad name, a network failure.
+    Other(String),
+}
+
+impl std::fmt::Display for GithubError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GithubError::RateLimited { message, .. }
+            | GithubError::Parse(message)
+            | GithubError::Other(message) => f.write_str(message),
+            GithubError::Status { url, status } => {
+                write!(f, "GitHub answered HTTP {status} for `{url}`")
+            }
+        }
+    }
+}
+
+/// A tag as the tags API lists it, read leniently: older responses have no `node_id`, which
+/// octocrab's model requires.
+#[derive(serde::Deserialize)]
+struct LenientTag {
+    name: String,
+    commit: LenientCommit,
+}
+
+#[derive(serde::Deserialize)]
+struct LenientCommit {
+    sha: String,
+}
+
 /// A GitHub API client; cheap to clone.
 #[derive(Clone)]
 pub struct GithubClient {
@@ -79,7 +130,7 @@ impl GithubClient {
         owner: &str,
         repo: &str,
         limit: u32,
-    ) -> Result<Vec<GithubRelease>, String> {
+    ) -> Result<Vec<GithubRelease>, GithubError> {
         check_name(owner)?;
         check_name(repo)?;
         let limit = limit.clamp(1, MAX_ITEMS) as usize;
@@ -94,7 +145,7 @@ impl GithubClient {
                 .page(page)
                 .send()
                 .await
-                .map_err(|e| describe(owner, repo, &e))?;
+                .map_err(|e| self.describe(owner, repo, "releases", &e))?;
             let done = batch.next.is_none() || batch.items.len() < usize::from(PER_PAGE);
             out.extend(batch.items.into_iter().map(|r| GithubRelease {
                 tag: r.tag_name,
@@ -118,21 +169,18 @@ impl GithubClient {
         owner: &str,
         repo: &str,
         limit: u32,
-    ) -> Result<Vec<GithubTag>, String> {
+    ) -> Result<Vec<GithubTag>, GithubError> {
         check_name(owner)?;
         check_name(repo)?;
         let limit = limit.clamp(1, MAX_ITEMS) as usize;
         let mut out = Vec::new();
         for page in 1u32.. {
-            let batch = self
+            let params = [("per_page", u32::from(PER_PAGE)), ("page", page)];
+            let batch: octocrab::Page<LenientTag> = self
                 .api
-                .repos(owner, repo)
-                .list_tags()
-                .per_page(PER_PAGE)
-                .page(page)
-                .send()
+                .get(format!("/repos/{owner}/{repo}/tags"), Some(&params))
                 .await
-                .map_err(|e| describe(owner, repo, &e))?;
+                .map_err(|e| self.describe(owner, repo, "tags", &e))?;
             let done = batch.next.is_none() || batch.items.len() < usize::from(PER_PAGE);
             out.extend(batch.items.into_iter().map(|t| GithubTag {
                 name: t.name,
@@ -148,7 +196,7 @@ impl GithubClient {
 }
 
 /// Owner and repository names are path segments: keep them to GitHub's alphabet.
-fn check_name(name: &str) -> Result<(), String> {
+fn check_name(name: &str) -> Result<(), GithubError> {
     let ok = !name.is_empty()
         && name != "."
         && name != ".."
@@ -158,16 +206,52 @@ fn check_name(name: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("`{name}` is not a GitHub owner or repository name"))
+        Err(GithubError::Other(format!(
+            "`{name}` is not a GitHub owner or repository name"
+        )))
     }
 }
 
-fn describe(owner: &str, repo: &str, error: &octocrab::Error) -> String {
-    match error {
-        octocrab::Error::GitHub { source, .. } => format!(
-            "GitHub answered {} for `{owner}/{repo}`: {}",
-            source.status_code, source.message
-        ),
-        other => format!("GitHub request for `{owner}/{repo}` failed: {other}"),
+impl GithubClient {
+    fn describe(
+        &self,
+        owner: &str,
+        repo: &str,
+        what: &str,
+        error: &octocrab::Error,
+    ) -> GithubError {
+        match error {
+            octocrab::Error::GitHub { source, .. } => {
+                let status = source.status_code.as_u16();
+                let url = format!(
+                    "{}/repos/{owner}/{repo}/{what}",
+                    self.base.as_str().trim_end_matches('/')
+                );
+                let limited = status == 429
+                    || (status == 403
+                        && source.message.to_ascii_lowercase().contains("rate limit"));
+                if limited {
+                    return GithubError::RateLimited {
+                        message: format!(
+                            "GitHub's rate limit is spent (HTTP {status} for `{owner}/{repo}`): {}; \
+                             set GITHUB_TOKEN to a token (no scopes needed) for 5,000 requests an hour",
+                            source.message
+                        ),
+                        url,
+                        status,
+                    };
+                }
+                GithubError::Status { url, status }
+            }
+            octocrab::Error::Serde { source, .. } => GithubError::Parse(format!(
+                "GitHub's answer for `{owner}/{repo}` is not what the API returns: {source}"
+            )),
+            octocrab::Error::Json { source, .. } => GithubError::Parse(format!(
+                "GitHub's answer for `{owner}/{repo}` is not what the API returns: {source}"
+            )),
+            other => GithubError::Other(format!(
+                "GitHub request for `{owner}/{repo}` failed: {other}"
+            )),
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The network layer: the URL policy that sandboxes trackers and the client that fetches for
 //! them. Shared by the `http` and `github` imports (and, later, the distro sources).
 
+pub mod bearer;
 pub mod client;
 pub mod github;
 pub mod policy;

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::config::{Config, ConfigError, Watch};
+use crate::config::{Config, ConfigError, Source, Watch};
 use crate::model::PluginInfo;
 use crate::runtime::{Plugin, PolicyPlugin, Runtime};
 use crate::trackers::{self, TrackerSource};
@@ -18,8 +18,12 @@ pub async fn load_trackers(
     runtime: &Runtime,
 ) -> Result<BTreeMap<String, Loaded>, ConfigError> {
     let mut loaded: BTreeMap<String, Loaded> = BTreeMap::new();
-    for watch in &config.watches {
-        let name = watch.tracker.get_ref();
+    for (watch, source) in config
+        .watches
+        .iter()
+        .flat_map(|w| w.sources().into_iter().map(move |s| (w, s)))
+    {
+        let name = source.tracker.get_ref();
         if loaded.contains_key(name) {
             continue;
         }
@@ -31,7 +35,7 @@ pub async fn load_trackers(
                 name.clone()
             };
             return Err(config.error_at(
-                watch.tracker.span(),
+                source.tracker.span(),
                 format!("watch `{}` names tracker `{name}`, which does not exist", watch.name.get_ref()),
                 Some(format!(
                     "known trackers: {known}; a third-party tracker needs `[plugins.{key}] path = \"….wasm\"`"
@@ -54,15 +58,27 @@ pub async fn load_trackers(
         loaded.insert(name.clone(), result);
     }
     for watch in &config.watches {
-        if let Some(Ok((_, plugin))) = loaded.get(watch.tracker.get_ref()) {
-            check_settings(config, watch, plugin.info())?;
+        for source in watch.sources() {
+            if let Some(Ok((_, plugin))) = loaded.get(source.tracker.get_ref()) {
+                check_settings(config, watch, source, plugin.info())?;
+            }
         }
     }
     Ok(loaded)
 }
 
 /// Every setting a watch gives must be one the tracker reads, and every required one given.
-fn check_settings(config: &Config, watch: &Watch, info: &PluginInfo) -> Result<(), ConfigError> {
+fn check_settings(
+    config: &Config,
+    watch: &Watch,
+    source: Source<'_>,
+    info: &PluginInfo,
+) -> Result<(), ConfigError> {
+    let table = if source.role == "support" {
+        "`support.settings`"
+    } else {
+        "`settings`"
+    };
     let known = || {
         info.settings
             .iter()
@@ -70,13 +86,13 @@ fn check_settings(config: &Config, watch: &Watch, info: &PluginInfo) -> Result<(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    for key in watch.settings.keys() {
+    for key in source.settings.keys() {
         if info.setting(key.get_ref()).is_none() {
             return Err(config.error_at(
                 key.span(),
                 format!(
                     "tracker `{}` has no setting `{}`",
-                    watch.tracker.get_ref(),
+                    source.tracker.get_ref(),
                     key.get_ref()
                 ),
                 Some(format!("its settings are: {}", known())),
@@ -84,17 +100,17 @@ fn check_settings(config: &Config, watch: &Watch, info: &PluginInfo) -> Result<(
         }
     }
     for setting in info.settings.iter().filter(|s| s.required) {
-        if !watch.settings.contains_key(setting.name.as_str()) {
+        if !source.settings.contains_key(setting.name.as_str()) {
             return Err(config.error_at(
                 watch.name.span(),
                 format!(
                     "watch `{}` does not give setting `{}`, which tracker `{}` requires",
                     watch.name.get_ref(),
                     setting.name,
-                    watch.tracker.get_ref()
+                    source.tracker.get_ref()
                 ),
                 Some(format!(
-                    "add `{} = \"…\"` under the watch's `settings` ({})",
+                    "add `{} = \"…\"` under the watch's {table} ({})",
                     setting.name, setting.description
                 )),
             ));

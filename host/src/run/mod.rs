@@ -18,7 +18,7 @@ use self::judge::Judge;
 pub use self::judge::{ShippedLists, fetch_distros};
 use self::load::Loaded;
 pub use self::load::{load_policies, load_trackers};
-use crate::config::{Config, ConfigError, Watch};
+use crate::config::{Config, ConfigError, Source, Watch};
 use crate::day::Day;
 use crate::evaluate::Evaluation;
 use crate::model::UpstreamData;
@@ -40,7 +40,7 @@ pub enum RunFailure {
 /// Why a watch has no upstream data: (error kind, message).
 type Failure = (String, String);
 
-/// A poll ready to run: the plugin, the watch's settings, its grant and its limits.
+/// A poll ready to run: the plugin, the source's settings, its grant and its limits.
 struct PreparedPoll {
     plugin: Arc<Plugin>,
     settings: Vec<(String, String)>,
@@ -48,14 +48,19 @@ struct PreparedPoll {
     limits: crate::runtime::Limits,
 }
 
-/// What one watch's poll needs, or why it cannot run.
+/// Settings whose value is a URL the user wrote: their hosts are granted.
+pub fn is_url_setting(key: &str) -> bool {
+    matches!(key, "base-url" | "url" | "registry") || key.ends_with("-url")
+}
+
+/// What one source's poll needs, or why it cannot run.
 fn prepare(
     config: &Config,
     loaded: &BTreeMap<String, Loaded>,
-    watch: &Watch,
+    source: Source<'_>,
 ) -> Result<PreparedPoll, Failure> {
-    let name = watch.tracker.get_ref();
-    let (source, plugin) = match loaded.get(name) {
+    let name = source.tracker.get_ref();
+    let (tracker_source, plugin) = match loaded.get(name) {
         Some(Ok(found)) => found,
         Some(Err(e)) => return Err(("host".to_owned(), e.clone())),
         None => {
@@ -65,21 +70,22 @@ fn prepare(
             ));
         }
     };
-    let settings: Vec<(String, String)> = watch
+    let settings: Vec<(String, String)> = source
         .settings
         .iter()
         .map(|(k, v)| (k.get_ref().clone(), v.0.clone()))
         .collect();
-    let base_url = settings
+    let urls: Vec<(&str, &str)> = settings
         .iter()
-        .find(|(k, _)| k == "base-url")
-        .map(|(_, v)| v.as_str());
+        .filter(|(k, _)| is_url_setting(k))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let grant = trackers::grant(
         name,
-        source,
+        tracker_source,
         plugin.info(),
         config.plugins.get(name),
-        base_url,
+        &urls,
     )
     .map_err(|e| ("denied".to_owned(), e))?;
     Ok(PreparedPoll {
@@ -91,11 +97,15 @@ fn prepare(
 }
 
 /// Turns a poll's outcome into upstream data or a failure, logging what it cost.
-fn settle(watch: &Watch, result: Result<PollOutcome, Failure>) -> Result<UpstreamData, Failure> {
+fn settle(
+    watch: &Watch,
+    tracker: &str,
+    result: Result<PollOutcome, Failure>,
+) -> Result<UpstreamData, Failure> {
     let outcome = result?;
     tracing::info!(
         watch = %watch.name.get_ref(),
-        tracker = %watch.tracker.get_ref(),
+        tracker = %tracker,
         ms = outcome.duration.as_millis() as u64,
         calls = outcome.usage.calls,
         bytes = outcome.usage.bytes_in,
@@ -111,6 +121,84 @@ fn settle(watch: &Watch, result: Result<PollOutcome, Failure>) -> Result<Upstrea
     })
 }
 
+/// What polling one watch's sources produced: per source, its outcome.
+type Polled = Vec<(&'static str, Result<PollOutcome, Failure>)>;
+
+/// Polls every source of `watch`, one after the other, in a task that owns what it needs.
+fn spawn_watch(
+    config: &Config,
+    loaded: &BTreeMap<String, Loaded>,
+    runtime: &Arc<Runtime>,
+    limit: &Arc<Semaphore>,
+    watch: &Watch,
+) -> impl std::future::Future<Output = Polled> + Send + 'static {
+    let prepared: Vec<(&'static str, Result<PreparedPoll, Failure>)> = watch
+        .sources()
+        .into_iter()
+        .map(|source| (source.role, prepare(config, loaded, source)))
+        .collect();
+    let runtime = runtime.clone();
+    let limit = limit.clone();
+    async move {
+        let _permit = limit.acquire_owned().await;
+        let mut out = Vec::new();
+        for (role, prepared) in prepared {
+            let result = match prepared {
+                Ok(p) => Ok(runtime
+                    .poll(&p.plugin, &p.settings, p.grant, p.limits)
+                    .await),
+                Err(e) => Err(e),
+            };
+            out.push((role, result));
+        }
+        out
+    }
+}
+
+/// The watch's upstream data: the releases source filtered, merged with the support source.
+/// A failing support source is reported in `errors` and leaves the releases to judge.
+fn combine(
+    watch: &Watch,
+    polled: Polled,
+    errors: &mut Vec<RunError>,
+) -> Result<UpstreamData, Failure> {
+    let mut releases: Result<UpstreamData, Failure> =
+        Err(("host".into(), "the poll did not finish".into()));
+    let mut support = None;
+    for (role, result) in polled {
+        let tracker = match (role, &watch.support) {
+            ("support", Some(s)) => s.tracker.get_ref(),
+            _ => watch.tracker.get_ref(),
+        };
+        let settled = settle(watch, tracker, result);
+        if let Err((kind, message)) = &settled {
+            errors.push(RunError {
+                watch: watch.name.get_ref().to_string(),
+                tracker: Some(tracker.clone()),
+                kind: kind.clone(),
+                message: message.clone(),
+            });
+        }
+        if role == "support" {
+            support = Some((tracker.clone(), settled));
+        } else {
+            releases = settled;
+        }
+    }
+    let mut data = watch.filters().apply_to(releases?);
+    match support {
+        Some((tracker, Ok(lines))) => {
+            data = crate::upstream::merge(watch.tracker.get_ref(), data, &tracker, lines);
+        }
+        Some((tracker, Err((_, message)))) => data.notes.push(format!(
+            "support source `{tracker}` failed, so only `{}` is used: {message}",
+            watch.tracker.get_ref()
+        )),
+        None => {}
+    }
+    Ok(data)
+}
+
 /// Runs every watch of `config` and evaluates them as of `today`.
 pub async fn check(
     config: &Config,
@@ -120,34 +208,19 @@ pub async fn check(
     let loaded = load_trackers(config, &runtime).await?;
     let policies = load_policies(config, &runtime).await?;
     let limit = Arc::new(Semaphore::new(MAX_CONCURRENT_POLLS));
-    let mut polls: JoinSet<(usize, Result<PollOutcome, Failure>)> = JoinSet::new();
+    let mut polls: JoinSet<(usize, Polled)> = JoinSet::new();
     for (index, watch) in config.watches.iter().enumerate() {
-        let prepared = match prepare(config, &loaded, watch) {
-            Ok(p) => p,
-            Err(e) => {
-                polls.spawn(async move { (index, Err(e)) });
-                continue;
-            }
-        };
-        let runtime = runtime.clone();
-        let limit = limit.clone();
-        polls.spawn(async move {
-            let _permit = limit.acquire_owned().await;
-            let p = prepared;
-            let outcome = runtime
-                .poll(&p.plugin, &p.settings, p.grant, p.limits)
-                .await;
-            (index, Ok(outcome))
-        });
+        let task = spawn_watch(config, &loaded, &runtime, &limit, watch);
+        polls.spawn(async move { (index, task.await) });
     }
 
     // The polls run in their tasks while the distros are read.
     let shipped_lists = fetch_distros(config, &runtime, None).await;
-    let mut outcomes: BTreeMap<usize, Result<UpstreamData, Failure>> = BTreeMap::new();
+    let mut polled: BTreeMap<usize, Polled> = BTreeMap::new();
     while let Some(joined) = polls.join_next().await {
         match joined {
             Ok((index, result)) => {
-                outcomes.insert(index, settle(&config.watches[index], result));
+                polled.insert(index, result);
             }
             Err(e) => tracing::error!("a poll task failed: {e}"),
         }
@@ -188,17 +261,11 @@ pub async fn check(
         }
     }
     for (index, watch) in config.watches.iter().enumerate() {
-        let outcome = outcomes
-            .remove(&index)
-            .unwrap_or_else(|| Err(("host".into(), "the poll did not finish".into())));
-        if let Err((kind, message)) = &outcome {
-            errors.push(RunError {
-                watch: watch.name.get_ref().to_string(),
-                tracker: Some(watch.tracker.get_ref().clone()),
-                kind: kind.clone(),
-                message: message.clone(),
-            });
-        }
+        let outcome = combine(
+            watch,
+            polled.remove(&index).unwrap_or_default(),
+            &mut errors,
+        );
         let evaluations = judge.watch(watch, &outcome, None, &mut errors).await;
         verdicts.extend(evaluations.into_iter().map(|e| e.verdict));
     }
@@ -261,14 +328,14 @@ pub async fn explain(
     let loaded = load_trackers(config, &runtime).await?;
     let policies = load_policies(config, &runtime).await?;
     let shipped_lists = fetch_distros(config, &runtime, distro).await;
-    let result = match prepare(config, &loaded, watch) {
-        Ok(p) => Ok(runtime
-            .poll(&p.plugin, &p.settings, p.grant, p.limits)
-            .await),
-        Err(e) => Err(e),
-    };
-    let duration = result.as_ref().map(|o| o.duration).unwrap_or_default();
-    let outcome = settle(watch, result);
+    let limit = Arc::new(Semaphore::new(1));
+    let polled = spawn_watch(config, &loaded, &runtime, &limit, watch).await;
+    let duration = polled
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().ok().map(|o| o.duration))
+        .sum();
+    let mut errors = Vec::new();
+    let outcome = combine(watch, polled, &mut errors);
     let polled = outcome
         .as_ref()
         .map(|data| (data.releases.len(), data.lines.len(), duration))
@@ -280,7 +347,6 @@ pub async fn explain(
         shipped: &shipped_lists,
         today,
     };
-    let mut errors = Vec::new();
     let evaluations = judge.watch(watch, &outcome, distro, &mut errors).await;
     Ok(Explanation {
         polled,

@@ -69,6 +69,16 @@ pub enum TrackerError {
         /// Status code.
         status: u16,
     },
+    /// The upstream refused: too many requests.
+    #[error("{}", rate_limited_message(url, *status, *retry_after))]
+    RateLimited {
+        /// URL refused.
+        url: String,
+        /// 429, or 403 with a spent rate limit.
+        status: u16,
+        /// Seconds the upstream asks to wait.
+        retry_after: Option<u32>,
+    },
     /// The upstream's data could not be understood.
     #[error("could not parse the upstream's data: {0}")]
     Parse(String),
@@ -81,6 +91,19 @@ pub enum TrackerError {
     /// Anything else.
     #[error("{0}")]
     Other(String),
+}
+
+fn rate_limited_message(url: &str, status: u16, retry_after: Option<u32>) -> String {
+    let wait = match retry_after {
+        Some(s) => format!("; it asks to wait {s} s"),
+        None => String::new(),
+    };
+    let github = if url.contains("/repos/") {
+        "; set GITHUB_TOKEN to a token (no scopes needed) for 5,000 requests an hour"
+    } else {
+        "; poll it less often"
+    };
+    format!("upstream is rate-limiting (HTTP {status} for `{url}`){wait}{github}")
 }
 
 /// Stable, kebab-case names of the error kinds, for JSON reports.
@@ -103,6 +126,8 @@ pub enum ErrorKind {
     Network,
     /// [`TrackerError::Status`].
     UpstreamStatus,
+    /// [`TrackerError::RateLimited`].
+    RateLimited,
     /// [`TrackerError::Parse`].
     Parse,
     /// [`TrackerError::Config`].
@@ -127,6 +152,7 @@ impl PollError {
             PollError::BadOutput(_) => ErrorKind::BadOutput,
             PollError::Tracker(TrackerError::Network(_)) => ErrorKind::Network,
             PollError::Tracker(TrackerError::Status { .. }) => ErrorKind::UpstreamStatus,
+            PollError::Tracker(TrackerError::RateLimited { .. }) => ErrorKind::RateLimited,
             PollError::Tracker(TrackerError::Parse(_)) => ErrorKind::Parse,
             PollError::Tracker(TrackerError::Config(_)) => ErrorKind::Config,
             PollError::Tracker(TrackerError::Denied(_)) => ErrorKind::Denied,

@@ -85,12 +85,20 @@ impl HostState {
                 "the GitHub client is not available".into(),
             ));
         };
-        self.grant
-            .check(client.base())
-            .map_err(|why| self.deny(format!("github import: {why}")))?;
+        // A tracker granted `api.github.com` may use the import wherever the user pointed it
+        // (`ROLLCALL_GITHUB_API`, GitHub Enterprise); so may one granted that base's host.
+        let canonical = url::Url::parse(GITHUB_API).expect("a valid URL");
+        if self.grant.check(&canonical).is_err() {
+            self.grant
+                .check(client.base())
+                .map_err(|why| self.deny(format!("github import: {why}")))?;
+        }
         Ok(client)
     }
 }
+
+/// The public GitHub API, the host a tracker declares to use the `github` import.
+const GITHUB_API: &str = "https://api.github.com/";
 
 impl types::Host for HostState {}
 
@@ -108,11 +116,28 @@ impl http::Host for HostState {
             max_bytes: self.limits.max_response_bytes,
         };
         tracing::debug!(plugin = %self.plugin, %url, "http get");
-        let result = self
+        let mut result = self
             .services
             .http
             .get(&self.grant, &url, &headers, limits)
             .await;
+        // A registry's anonymous token challenge is answered here: a tracker may not send
+        // credentials, and the token stays in the host. The realm must be granted too.
+        if let Ok(first) = &result
+            && let Some(challenge) = crate::net::bearer::challenge(first)
+        {
+            if let Err(e) = self.spend_call() {
+                return Ok(Err(e));
+            }
+            let http = self.services.http.clone();
+            result = match crate::net::bearer::token(&http, &self.grant, &challenge, limits).await {
+                Ok(token) => {
+                    http.get_with_bearer(&self.grant, &url, &headers, &token, limits)
+                        .await
+                }
+                Err(e) => Err(e),
+            };
+        }
         Ok(match result {
             Ok(fetched) => {
                 self.usage.bytes_in += fetched.body.len() as u64;
@@ -158,7 +183,7 @@ impl github::Host for HostState {
                     })
                     .collect()
             })
-            .map_err(types::Error::Network))
+            .map_err(github_error))
     }
 
     async fn tags(
@@ -185,7 +210,7 @@ impl github::Host for HostState {
                     })
                     .collect()
             })
-            .map_err(types::Error::Network))
+            .map_err(github_error))
     }
 }
 
@@ -209,5 +234,23 @@ impl log::Host for HostState {
             log::Level::Error => tracing::error!(plugin, "{message}"),
         }
         Ok(())
+    }
+}
+
+fn github_error(e: crate::net::github::GithubError) -> types::Error {
+    use crate::net::github::GithubError;
+    match e {
+        GithubError::RateLimited { url, status, .. } => {
+            types::Error::RateLimited(types::RateLimitError {
+                url,
+                status,
+                retry_after: None,
+            })
+        }
+        GithubError::Status { url, status } => {
+            types::Error::Status(types::HttpStatusError { url, status })
+        }
+        GithubError::Parse(message) => types::Error::Parse(message),
+        GithubError::Other(message) => types::Error::Network(message),
     }
 }

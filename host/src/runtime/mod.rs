@@ -329,6 +329,11 @@ fn tracker_error(e: types::Error) -> TrackerError {
             url: s.url,
             status: s.status,
         },
+        types::Error::RateLimited(r) => TrackerError::RateLimited {
+            url: r.url,
+            status: r.status,
+            retry_after: r.retry_after,
+        },
         types::Error::Parse(m) => TrackerError::Parse(m),
         types::Error::Config(m) => TrackerError::Config(m),
         types::Error::Denied(m) => TrackerError::Denied(m),
@@ -405,7 +410,12 @@ fn upstream_data(data: types::UpstreamData) -> Result<UpstreamData, PollError> {
             },
             lts: l.lts,
             latest: l.latest,
+            eol_from: None,
         });
     }
-    Ok(UpstreamData { releases, lines })
+    Ok(UpstreamData {
+        releases,
+        lines,
+        ..UpstreamData::default()
+    })
 }

@@ -25,8 +25,12 @@
 //! ```
 
 pub mod date;
+pub mod forge;
+pub mod git;
 pub mod http;
+pub mod lines;
 mod settings;
+pub mod version;
 
 /// Re-exported so trackers parse JSON with the same version the SDK uses.
 pub use serde_json;
@@ -46,8 +50,8 @@ pub mod bindings {
 pub use bindings::exports::rollcall::plugin::tracking::Guest;
 pub use bindings::rollcall::plugin::github;
 pub use bindings::rollcall::plugin::types::{
-    DateSource, Error, HttpStatusError, PluginInfo, Release, ReleaseLine, Response, SettingInfo,
-    UpstreamData,
+    DateSource, Error, HttpStatusError, PluginInfo, RateLimitError, Release, ReleaseLine, Response,
+    SettingInfo, UpstreamData,
 };
 
 /// Exports a type implementing [`Guest`] as the component's `describe` and `poll`.
@@ -114,6 +118,19 @@ pub fn base_url_setting(default: &str) -> SettingInfo {
         "where the upstream's data is served; change it for a mirror",
         Some(default),
     )
+}
+
+/// A required URL setting (`url`, `registry`), checked for an http(s) scheme, without a trailing
+/// slash. The host grants a watch the host of every `url`, `*-url` and `registry` setting.
+pub fn http_url(settings: &Settings, name: &str) -> Result<String, Error> {
+    let url = settings.require(name)?.trim().trim_end_matches('/');
+    if url.starts_with("https://") || url.starts_with("http://") {
+        Ok(url.to_owned())
+    } else {
+        Err(Error::config(format!(
+            "setting `{name}` = `{url}` must be a URL starting with `https://`"
+        )))
+    }
 }
 
 /// The part of a version before its second dot: `6.12.4` → `6.12`, `1.31` → `1.31`, `7` → `7`.

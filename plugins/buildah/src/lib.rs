@@ -1,0 +1,34 @@
+//! Tracker for Buildah, from the GitHub releases of `containers/buildah` (tags `v1.2.3`).
+//!
+//! A line is a minor version. The containers projects fix bugs on the newest minor release only
+//! (older branches are kept by distributions' own maintainers), so a line ends, projected, when
+//! the next minor is released.
+
+use rollcall_sdk::forge::{github_upstream, limit_setting, repository_setting};
+use rollcall_sdk::{Error, Guest, PluginInfo, Settings, UpstreamData};
+
+const REPOSITORY: &str = "containers/buildah";
+
+struct Tracker;
+
+impl Guest for Tracker {
+    fn describe() -> PluginInfo {
+        PluginInfo {
+            name: "buildah".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            summary: "Buildah releases from GitHub; the newest minor line is the maintained one"
+                .into(),
+            hosts: vec!["api.github.com".into()],
+            settings: vec![repository_setting(REPOSITORY), limit_setting()],
+        }
+    }
+
+    fn poll(settings: Vec<(String, String)>) -> Result<UpstreamData, Error> {
+        let settings = Settings::new(settings);
+        let (releases, mut lines) = github_upstream(&settings, REPOSITORY, "", 2)?;
+        rollcall_sdk::lines::supported_until_next(&mut lines);
+        Ok(UpstreamData { releases, lines })
+    }
+}
+
+rollcall_sdk::export!(Tracker);

@@ -1,0 +1,32 @@
+//! Tracker for Uyuni, from the GitHub releases of `uyuni-project/uyuni` (tags `Uyuni-2024.10`).
+//!
+//! Uyuni ships a release every month or two and maintains only the newest one, so each release
+//! is its own line (`2024.10`) that ends, projected, when the next one is published.
+
+use rollcall_sdk::forge::{github_upstream, limit_setting, repository_setting};
+use rollcall_sdk::{Error, Guest, PluginInfo, Settings, UpstreamData};
+
+const REPOSITORY: &str = "uyuni-project/uyuni";
+
+struct Tracker;
+
+impl Guest for Tracker {
+    fn describe() -> PluginInfo {
+        PluginInfo {
+            name: "uyuni".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            summary: "Uyuni releases from GitHub; only the newest release is maintained".into(),
+            hosts: vec!["api.github.com".into()],
+            settings: vec![repository_setting(REPOSITORY), limit_setting()],
+        }
+    }
+
+    fn poll(settings: Vec<(String, String)>) -> Result<UpstreamData, Error> {
+        let settings = Settings::new(settings);
+        let (releases, mut lines) = github_upstream(&settings, REPOSITORY, "Uyuni-", 2)?;
+        rollcall_sdk::lines::supported_until_next(&mut lines);
+        Ok(UpstreamData { releases, lines })
+    }
+}
+
+rollcall_sdk::export!(Tracker);

@@ -1,0 +1,770 @@
+//! Every upstream and generic tracker against a loopback server serving recorded responses in
+//! its upstream's format (see tests/fixtures/SOURCES.md), then the error responses each can
+//! meet: 404, rate limits (429 with `Retry-After`, GitHub's 403 with `X-RateLimit-Remaining: 0`),
+//! malformed bodies and empty lists.
+
+use std::collections::HashMap;
+
+use rollcall::model::{DateSource, ReleaseLine, UpstreamData};
+use rollcall::net::{Grant, HostRule};
+use rollcall::runtime::{ErrorKind, Limits, PollError};
+use rollcall::trackers;
+
+use crate::support::{self, Reply, Server};
+
+/// Polls built-in tracker `name` with `settings`; its `http` and `github` imports both point at
+/// `server`.
+pub async fn poll(
+    name: &str,
+    settings: &[(&str, &str)],
+    server: &Server,
+) -> Result<UpstreamData, PollError> {
+    let runtime = support::runtime_with(None, Some((&server.url("/"), "test-token")));
+    let plugin = runtime
+        .load(trackers::builtin(name).expect("built-in tracker"))
+        .await
+        .expect("loads");
+    let settings: Vec<(String, String)> = settings
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let grant = Grant::new(vec![
+        HostRule::for_url(&server.url("/").parse().expect("url")).expect("rule"),
+    ]);
+    runtime
+        .poll(&plugin, &settings, grant, Limits::default())
+        .await
+        .result
+}
+
+async fn ok(name: &str, settings: &[(&str, &str)], server: &Server) -> UpstreamData {
+    poll(name, settings, server)
+        .await
+        .unwrap_or_else(|e| panic!("{name} failed: {e}"))
+}
+
+fn day(s: &str) -> Option<rollcall::day::Day> {
+    Some(s.parse().expect("test day"))
+}
+
+fn lines(data: &UpstreamData) -> HashMap<&str, &ReleaseLine> {
+    data.lines.iter().map(|l| (l.name.as_str(), l)).collect()
+}
+
+fn versions(data: &UpstreamData) -> Vec<&str> {
+    data.releases.iter().map(|r| r.version.as_str()).collect()
+}
+
+fn github(repo: &str, fixture: &str) -> (String, Reply) {
+    (
+        format!("/repos/{repo}/releases"),
+        Reply::ok(support::fixture(fixture)),
+    )
+}
+
+async fn github_server(repo: &str, fixture: &str) -> Server {
+    let (path, reply) = github(repo, fixture);
+    Server::start(vec![(&path, reply)]).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kubernetes_projects_fourteen_months_per_minor() {
+    let server = github_server("kubernetes/kubernetes", "github/kubernetes-releases.json").await;
+    let data = ok("kubernetes", &[], &server).await;
+    assert_eq!(data.releases.len(), 100);
+    assert_eq!(data.releases[0].version, "1.36.4", "the `v` is removed");
+    assert_eq!(data.releases[0].date, day("2026-08-20"));
+    let l = lines(&data);
+    assert_eq!(l["1.36"].latest.as_deref(), Some("1.36.4"));
+    assert_eq!(l["1.36"].release_date, day("2026-04-22"));
+    assert_eq!(
+        l["1.36"].end_of_life,
+        day("2027-06-22"),
+        "1.36.0 + 14 months"
+    );
+    assert_eq!(l["1.31"].end_of_life, day("2025-10-13"));
+    assert!(
+        data.lines
+            .iter()
+            .all(|l| l.end_of_life.is_none() || l.eol_source == DateSource::Projected)
+    );
+    assert!(
+        server.seen()[0]
+            .headers
+            .get("authorization")
+            .is_some_and(|a| a.contains("test-token"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn salt_lines_are_majors_with_eighteen_months() {
+    let server = github_server("saltstack/salt", "github/salt-releases.json").await;
+    let data = ok("salt", &[], &server).await;
+    let l = lines(&data);
+    assert_eq!(l["3008"].latest.as_deref(), Some("3008.2"));
+    assert_eq!(l["3006"].latest.as_deref(), Some("3006.27"));
+    assert_eq!(
+        l["3007"].end_of_life,
+        day("2025-09-06"),
+        "3007.0 + 18 months"
+    );
+    assert_eq!(l["3008"].end_of_life, day("2027-11-27"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn podman_skopeo_and_buildah_end_a_minor_when_the_next_ships() {
+    let server = Server::start(vec![
+        {
+            let (p, r) = github("containers/podman", "github/podman-releases.json");
+            (Box::leak(p.into_boxed_str()) as &str, r)
+        },
+        {
+            let (p, r) = github("containers/skopeo", "github/skopeo-releases.json");
+            (Box::leak(p.into_boxed_str()) as &str, r)
+        },
+        {
+            let (p, r) = github("containers/buildah", "github/buildah-releases.json");
+            (Box::leak(p.into_boxed_str()) as &str, r)
+        },
+    ])
+    .await;
+    let podman = ok("podman", &[], &server).await;
+    let l = lines(&podman);
+    assert_eq!(l["5.8"].latest.as_deref(), Some("5.8.2"));
+    assert_eq!(
+        l["5.7"].end_of_life,
+        day("2026-02-12"),
+        "ends when 5.8.0 ships"
+    );
+    assert_eq!(l["5.7"].eol_source, DateSource::Projected);
+    assert_eq!(l["5.8"].end_of_life, None);
+    let rc = podman
+        .releases
+        .iter()
+        .find(|r| r.version == "5.8.0-rc1")
+        .expect("rc listed");
+    assert!(rc.prerelease);
+
+    let skopeo = ok("skopeo", &[], &server).await;
+    let l = lines(&skopeo);
+    assert_eq!(l["1.16"].end_of_life, day("2024-11-21"));
+    assert!(!l.contains_key("1.18"), "a release candidate opens no line");
+    let buildah = ok("buildah", &[], &server).await;
+    assert_eq!(lines(&buildah)["1.37"].latest.as_deref(), Some("1.37.5"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn uyuni_and_cloudfoundry_maintain_only_the_newest() {
+    let server = Server::start(vec![
+        {
+            let (p, r) = github("uyuni-project/uyuni", "github/uyuni-releases.json");
+            (Box::leak(p.into_boxed_str()) as &str, r)
+        },
+        {
+            let (p, r) = github(
+                "cloudfoundry/cf-deployment",
+                "github/cloudfoundry-releases.json",
+            );
+            (Box::leak(p.into_boxed_str()) as &str, r)
+        },
+    ])
+    .await;
+    let uyuni = ok("uyuni", &[], &server).await;
+    assert_eq!(
+        versions(&uyuni),
+        ["2024.12", "2024.10", "2024.08"],
+        "the `Uyuni-` prefix is removed"
+    );
+    let l = lines(&uyuni);
+    assert_eq!(l["2024.10"].end_of_life, day("2024-12-19"));
+    assert_eq!(l["2024.12"].end_of_life, None);
+    let cf = ok("cloudfoundry", &[], &server).await;
+    let l = lines(&cf);
+    assert_eq!(l["40"].latest.as_deref(), Some("40.4.0"));
+    assert_eq!(l["40"].end_of_life, day("2024-09-16"));
+    assert_eq!(l["42"].end_of_life, None);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn glibc_reads_release_tags_from_the_ref_advertisement() {
+    let server = Server::start(vec![(
+        "/git/glibc.git/info/refs",
+        Reply::ok(support::fixture("git/glibc.info-refs")),
+    )])
+    .await;
+    let data = ok(
+        "glibc",
+        &[("base-url", &server.url("/git/glibc.git"))],
+        &server,
+    )
+    .await;
+    let v = versions(&data);
+    assert!(v.contains(&"2.42") && v.contains(&"2.2.5"), "{v:?}");
+    assert!(
+        !v.iter().any(|v| v.ends_with(".9000")),
+        "development markers are not releases"
+    );
+    assert!(
+        !v.iter().any(|v| v.contains('/') || v.contains('_')),
+        "cvs/* tags are skipped"
+    );
+    assert_eq!(lines(&data)["2.42"].latest.as_deref(), Some("2.42"));
+    assert_eq!(
+        server.seen()[0].target,
+        "/git/glibc.git/info/refs?service=git-upload-pack"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ceph_names_lines_by_major_with_announced_end_of_life() {
+    let server = Server::start(vec![(
+        "/releases.yml",
+        Reply::ok(support::fixture("ceph/releases.yml")),
+    )])
+    .await;
+    let data = ok(
+        "ceph",
+        &[("base-url", &server.url("/releases.yml"))],
+        &server,
+    )
+    .await;
+    let l = lines(&data);
+    assert_eq!(l["18"].label.as_deref(), Some("Reef"));
+    assert_eq!(l["18"].latest.as_deref(), Some("18.2.1"));
+    assert_eq!(l["18"].release_date, day("2023-08-07"));
+    assert_eq!(l["18"].end_of_life, day("2025-08-01"), "target_eol");
+    assert!(!l["18"].is_eol);
+    assert_eq!(
+        l["15"].end_of_life,
+        day("2022-08-09"),
+        "actual_eol wins over target_eol"
+    );
+    assert!(l["15"].is_eol);
+    assert_eq!(l["0.94"].label.as_deref(), Some("Hammer"));
+    assert!(
+        data.lines
+            .iter()
+            .all(|l| l.eol_source == DateSource::Announced)
+    );
+    let dev = data
+        .releases
+        .iter()
+        .find(|r| r.version == "15.1.0")
+        .expect("development release");
+    assert!(dev.prerelease);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn github_releases_and_tags_return_tags_as_written() {
+    let server = Server::start(vec![
+        (
+            "/repos/facebook/react/releases",
+            Reply::ok(support::fixture(
+                "github/releases_with_mixed_tag_formats.json",
+            )),
+        ),
+        (
+            "/repos/jonschlinkert/is-number/tags",
+            Reply::ok(support::fixture("github/is_number_tags.json")),
+        ),
+    ])
+    .await;
+    let react = ok(
+        "github-releases",
+        &[("repository", "facebook/react")],
+        &server,
+    )
+    .await;
+    let v = versions(&react);
+    assert!(
+        v.contains(&"v18.3.1") && v.contains(&"eslint-plugin-react-hooks@5.0.0"),
+        "{v:?}"
+    );
+    assert!(
+        react
+            .releases
+            .iter()
+            .all(|r| r.date.is_some() && r.url.is_some())
+    );
+    let tags = ok(
+        "github-tags",
+        &[("repository", "jonschlinkert/is-number")],
+        &server,
+    )
+    .await;
+    assert_eq!(
+        versions(&tags),
+        [
+            "4.0.0", "3.0.0", "2.0.2", "2.0.1", "2.0.0", "1.1.0", "1.0.0"
+        ]
+    );
+    assert!(tags.releases.iter().all(|r| r.date.is_none()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn gitlab_tags_follow_pages_and_carry_dates() {
+    let server = Server::start(vec![(
+        "/api/v4/projects/GNOME%2Fgnome-video-arcade/repository/tags",
+        Reply::ok(support::fixture(
+            "gitlab/gnome-video-arcade.tags.page1.json",
+        )),
+    )])
+    .await;
+    let data = ok(
+        "gitlab-tags",
+        &[
+            ("project", "GNOME/gnome-video-arcade"),
+            ("base-url", &server.url("")),
+        ],
+        &server,
+    )
+    .await;
+    assert_eq!(data.releases[0].version, "0.8.8");
+    assert!(data.releases.iter().all(|r| r.date.is_some()));
+    assert_eq!(data.releases.len(), 20);
+
+    // A `Link: rel="next"` header is followed, relative to the server.
+    let mut first =
+        Reply::ok(r#"[{"name":"v2.0","commit":{"created_at":"2024-02-01T00:00:00Z"}}]"#);
+    first.headers.push((
+        "link".into(),
+        format!("<{}>; rel=\"next\"", server.url("/page2")),
+    ));
+    server.set("/api/v4/projects/7/repository/tags", first);
+    server.set(
+        "/page2",
+        Reply::ok(r#"[{"name":"v1.0","created_at":"2023-01-01T00:00:00Z"}]"#),
+    );
+    let paged = ok(
+        "gitlab-tags",
+        &[("project", "7"), ("base-url", &server.url(""))],
+        &server,
+    )
+    .await;
+    assert_eq!(versions(&paged), ["v2.0", "v1.0"]);
+    assert_eq!(paged.releases[1].date, day("2023-01-01"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn git_tags_read_real_smart_http_advertisements() {
+    let server = Server::start(vec![
+        (
+            "/k8s/info/refs",
+            Reply::ok(support::fixture(
+                "git/k8s-apiextensions-apiserver.info-refs",
+            )),
+        ),
+        (
+            "/helm-docs/info/refs",
+            Reply::ok(support::fixture("git/helm-docs.info-refs")),
+        ),
+    ])
+    .await;
+    let data = ok("git-tags", &[("url", &server.url("/k8s"))], &server).await;
+    let v = versions(&data);
+    assert!(v.contains(&"kubernetes-1.11.0"), "{v:?}");
+    assert!(
+        !v.iter().any(|t| t.ends_with("^{}")),
+        "peeled lines are folded"
+    );
+    let helm = ok("git-tags", &[("url", &server.url("/helm-docs"))], &server).await;
+    assert!(
+        versions(&helm).contains(&"v1.11.0"),
+        "{:?}",
+        versions(&helm)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn regex_scrapes_a_cgit_tag_page() {
+    let server = Server::start(vec![(
+        "/cgit/refs/tags",
+        Reply::ok(support::fixture("cgit/cgit.refs-tags.html")),
+    )])
+    .await;
+    let data = ok(
+        "regex",
+        &[
+            ("url", &server.url("/cgit/refs/tags")),
+            ("pattern", r"tag/\?h=v([0-9.]+)'"),
+        ],
+        &server,
+    )
+    .await;
+    assert_eq!(&versions(&data)[..4], ["1.2.3", "1.2.2", "1.2.1", "1.2"]);
+
+    let no_group = poll(
+        "regex",
+        &[
+            ("url", &server.url("/cgit/refs/tags")),
+            ("pattern", "v[0-9.]+"),
+        ],
+        &server,
+    )
+    .await;
+    assert!(
+        matches!(&no_group, Err(e) if e.kind() == ErrorKind::Config && e.to_string().contains("capture group")),
+        "{no_group:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn json_selects_versions_and_dates_by_path() {
+    let server = Server::start(vec![
+        (
+            "/dist/index.json",
+            Reply::ok(support::fixture("json/node-index.json")),
+        ),
+        (
+            "/release-data/kubernetes.json",
+            Reply::ok(support::fixture("endoflife/release-data/kubernetes.json")),
+        ),
+    ])
+    .await;
+    let node = ok(
+        "json",
+        &[
+            ("url", &server.url("/dist/index.json")),
+            ("version", "version"),
+            ("date", "date"),
+        ],
+        &server,
+    )
+    .await;
+    assert_eq!(node.releases[0].version, "v16.9.0");
+    assert_eq!(node.releases[0].date, day("2021-09-07"));
+    let k8s = ok(
+        "json",
+        &[
+            ("url", &server.url("/release-data/kubernetes.json")),
+            ("items", "versions.*"),
+            ("version", "@key"),
+            ("date", "date"),
+        ],
+        &server,
+    )
+    .await;
+    assert_eq!(k8s.releases.len(), 511);
+    let r = k8s
+        .releases
+        .iter()
+        .find(|r| r.version == "1.36.4")
+        .expect("1.36.4");
+    assert_eq!(r.date, day("2026-08-20"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn oci_tags_page_and_answer_the_token_challenge_in_the_host() {
+    let server = Server::start(vec![]).await;
+    let challenge = format!(
+        "Bearer realm=\"{}\",service=\"registry.test\",scope=\"repository:library/python:pull\"",
+        server.url("/token")
+    );
+    let mut unauthorized = Reply::status(401, r#"{"errors":[{"code":"UNAUTHORIZED"}]}"#);
+    unauthorized
+        .headers
+        .push(("www-authenticate".into(), challenge));
+    server.set("/v2/library/python/tags/list", unauthorized);
+    server.set("/token", Reply::ok(r#"{"token":"registry-token-1"}"#));
+    let data = poll(
+        "oci-tags",
+        &[("registry", &server.url("")), ("image", "library/python")],
+        &server,
+    )
+    .await;
+    // The retry carries the token, but this server answers 401 again: a clear error.
+    assert!(
+        matches!(&data, Err(e) if e.kind() == ErrorKind::Denied),
+        "{data:?}"
+    );
+    let seen = server.seen();
+    assert_eq!(
+        seen[1].target,
+        "/token?service=registry.test&scope=repository%3Alibrary%2Fpython%3Apull"
+    );
+    assert_eq!(
+        seen[2].headers.get("authorization").map(String::as_str),
+        Some("Bearer registry-token-1")
+    );
+
+    // A registry that answers: two pages, `latest` and signature tags skipped.
+    let mut page1 =
+        Reply::ok(r#"{"name":"library/ubuntu","tags":["18.04","latest","sha256-abc.sig"]}"#);
+    page1.headers.push((
+        "link".into(),
+        "</v2/library/ubuntu/tags/list?last=latest&n=3>; rel=\"next\"".into(),
+    ));
+    server.set("/v2/library/ubuntu/tags/list", page1);
+    server.set(
+        "/v2/library/ubuntu/tags/list?last=latest&n=3",
+        Reply::ok(support::fixture("oci/ubuntu.json")),
+    );
+    let data = ok(
+        "oci-tags",
+        &[("registry", &server.url("")), ("image", "library/ubuntu")],
+        &server,
+    )
+    .await;
+    let v = versions(&data);
+    assert_eq!(v[0], "18.04");
+    assert!(v.contains(&"22.04") || v.len() > 10, "{v:?}");
+    assert!(!v.contains(&"latest") && !v.iter().any(|t| t.starts_with("sha256-")));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn appstream_reads_release_elements() {
+    let server = Server::start(vec![
+        ("/podman-desktop.xml", Reply::ok(support::fixture("appstream/io.podman_desktop.PodmanDesktop.flatpak-appdata.xml"))),
+        ("/flatseal.xml", Reply::ok(support::fixture("appstream/com.github.tchx84.Flatseal.metainfo.xml.in"))),
+        ("/stamped.xml", Reply::ok(r#"<component><releases><release version="2.0" timestamp="1732579200" type="stable"/><release version="2.1~beta" date="2024-12-01" type="development"/></releases></component>"#)),
+    ])
+    .await;
+    let pd = ok(
+        "appstream",
+        &[("url", &server.url("/podman-desktop.xml"))],
+        &server,
+    )
+    .await;
+    assert_eq!(pd.releases.len(), 31);
+    assert!(
+        pd.releases
+            .iter()
+            .any(|r| r.version == "1.12.0" && r.date.is_some())
+    );
+    let fs = ok(
+        "appstream",
+        &[("url", &server.url("/flatseal.xml"))],
+        &server,
+    )
+    .await;
+    assert_eq!(versions(&fs), ["2.4.1"]);
+    assert_eq!(fs.releases[0].date, day("2026-05-20"));
+    let stamped = ok(
+        "appstream",
+        &[("url", &server.url("/stamped.xml"))],
+        &server,
+    )
+    .await;
+    assert_eq!(
+        stamped.releases[0].date,
+        day("2024-11-26"),
+        "from the Unix timestamp"
+    );
+    assert!(stamped.releases[1].prerelease, "type=development");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn package_registries_take_their_endpoint_from_a_setting() {
+    let server = Server::start(vec![
+        (
+            "/pypi/salt/json",
+            Reply::ok(support::fixture("registries/pypi-salt.json")),
+        ),
+        (
+            "/se/mv/semver",
+            Reply::ok(support::fixture("registries/crates-index-semver")),
+        ),
+        (
+            "/is-number",
+            Reply::ok(support::fixture("registries/npm-is-number.json")),
+        ),
+    ])
+    .await;
+    let base = server.url("");
+    let pypi = ok("pypi", &[("registry", &base), ("project", "salt")], &server).await;
+    let salt = pypi
+        .releases
+        .iter()
+        .find(|r| r.version == "3006.0")
+        .expect("3006.0");
+    assert_eq!(salt.date, day("2023-04-18"));
+    assert!(
+        pypi.releases.iter().any(|r| r.prerelease),
+        "release candidates are pre-releases"
+    );
+
+    let crates = ok(
+        "crates",
+        &[("registry", &base), ("crate", "semver")],
+        &server,
+    )
+    .await;
+    assert!(crates.releases.iter().any(|r| r.version == "1.0.0"));
+    assert!(crates.releases.iter().all(|r| r.date.is_some()));
+
+    let npm = ok(
+        "npm",
+        &[("registry", &base), ("package", "is-number")],
+        &server,
+    )
+    .await;
+    let seven = npm
+        .releases
+        .iter()
+        .find(|r| r.version == "7.0.0")
+        .expect("7.0.0");
+    assert!(seven.date.is_some());
+}
+
+/// The error responses every tracker can meet, each in its upstream's shape.
+#[tokio::test(flavor = "multi_thread")]
+async fn error_responses_become_the_right_error_kinds() {
+    struct Case {
+        tracker: &'static str,
+        path: &'static str,
+        settings: Vec<(&'static str, String)>,
+        empty: &'static str,
+    }
+    let server = Server::start(vec![]).await;
+    let base = server.url("");
+    let cases = vec![
+        Case {
+            tracker: "kubernetes",
+            path: "/repos/kubernetes/kubernetes/releases",
+            settings: vec![],
+            empty: "[]",
+        },
+        Case {
+            tracker: "github-releases",
+            path: "/repos/o/r/releases",
+            settings: vec![("repository", "o/r".into())],
+            empty: "[]",
+        },
+        Case {
+            tracker: "github-tags",
+            path: "/repos/o/r/tags",
+            settings: vec![("repository", "o/r".into())],
+            empty: "[]",
+        },
+        Case {
+            tracker: "glibc",
+            path: "/g/info/refs",
+            settings: vec![("base-url", format!("{base}/g"))],
+            empty: "001e# service=git-upload-pack\n00000000",
+        },
+        Case {
+            tracker: "git-tags",
+            path: "/g/info/refs",
+            settings: vec![("url", format!("{base}/g"))],
+            empty: "001e# service=git-upload-pack\n00000000",
+        },
+        Case {
+            tracker: "ceph",
+            path: "/r.yml",
+            settings: vec![("base-url", format!("{base}/r.yml"))],
+            empty: "releases:\n",
+        },
+        Case {
+            tracker: "gitlab-tags",
+            path: "/api/v4/projects/a%2Fb/repository/tags",
+            settings: vec![("project", "a/b".into()), ("base-url", base.clone())],
+            empty: "[]",
+        },
+        Case {
+            tracker: "json",
+            path: "/d.json",
+            settings: vec![
+                ("url", format!("{base}/d.json")),
+                ("version", "version".into()),
+            ],
+            empty: "[]",
+        },
+        Case {
+            tracker: "regex",
+            path: "/p",
+            settings: vec![
+                ("url", format!("{base}/p")),
+                ("pattern", "v([0-9.]+)".into()),
+            ],
+            empty: "",
+        },
+        Case {
+            tracker: "appstream",
+            path: "/a.xml",
+            settings: vec![("url", format!("{base}/a.xml"))],
+            empty: "<component><releases/></component>",
+        },
+        Case {
+            tracker: "oci-tags",
+            path: "/v2/x/tags/list",
+            settings: vec![("registry", base.clone()), ("image", "x".into())],
+            empty: r#"{"name":"x","tags":[]}"#,
+        },
+        Case {
+            tracker: "pypi",
+            path: "/pypi/x/json",
+            settings: vec![("registry", base.clone()), ("project", "x".into())],
+            empty: r#"{"info":{},"releases":{}}"#,
+        },
+        Case {
+            tracker: "crates",
+            path: "/1/x",
+            settings: vec![("registry", base.clone()), ("crate", "x".into())],
+            empty: "",
+        },
+        Case {
+            tracker: "npm",
+            path: "/x",
+            settings: vec![("registry", base.clone()), ("package", "x".into())],
+            empty: r#"{"name":"x","versions":{},"time":{}}"#,
+        },
+        Case {
+            tracker: "endoflife",
+            path: "/api/x.json",
+            settings: vec![("product", "x".into()), ("base-url", base.clone())],
+            empty: "[]",
+        },
+    ];
+    for case in &cases {
+        let settings: Vec<(&str, &str)> = case
+            .settings
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        let mut kinds = Vec::new();
+        let mut retry = Reply::status(429, r#"{"message":"Too many requests"}"#);
+        retry.headers.push(("retry-after".into(), "120".into()));
+        let mut spent = Reply::status(
+            403,
+            r#"{"message":"API rate limit exceeded for 127.0.0.1.","documentation_url":"https://docs.github.com/rest"}"#,
+        );
+        spent
+            .headers
+            .push(("x-ratelimit-remaining".into(), "0".into()));
+        spent
+            .headers
+            .push(("x-ratelimit-reset".into(), "1764150000".into()));
+        for reply in [
+            Reply::status(404, r#"{"message":"Not Found"}"#),
+            retry,
+            spent,
+            Reply::ok("{\"truncated\": [1, 2"),
+            Reply::ok(case.empty),
+        ] {
+            server.set(case.path, reply);
+            let result = poll(case.tracker, &settings, &server).await;
+            let err = result.expect_err(&format!("{} should fail", case.tracker));
+            kinds.push(err.kind());
+            let message = err.to_string();
+            assert!(!message.is_empty());
+            if err.kind() == ErrorKind::RateLimited && !case.path.starts_with("/repos/") {
+                assert!(
+                    message.contains("429") || message.contains("403"),
+                    "{message}"
+                );
+            }
+        }
+        assert_eq!(
+            kinds,
+            [
+                ErrorKind::UpstreamStatus,
+                ErrorKind::RateLimited,
+                ErrorKind::RateLimited,
+                ErrorKind::Parse,
+                ErrorKind::Parse
+            ],
+            "{}",
+            case.tracker
+        );
+    }
+}
