@@ -121,11 +121,36 @@ fn the_rendered_error_shows_the_line_and_a_caret() {
     assert!(shown.contains("\nhelp: "), "{shown}");
 }
 
-#[test]
-fn the_embedded_default_parses() {
+#[tokio::test(flavor = "multi_thread")]
+async fn the_embedded_default_watches_every_upstream_with_valid_settings() {
     let config = Config::parse(rollcall::config::DEFAULT_CONFIG, Origin::Embedded).expect("valid");
-    assert!(config.watches.len() >= 3);
-    assert!(config.distros.contains_key("leap-15.6"));
+    assert!(config.distros.contains_key("leap-15.6") && config.distros.contains_key("tumbleweed"));
+    let trackers: Vec<&str> = config
+        .watches
+        .iter()
+        .map(|w| w.tracker.get_ref().as_str())
+        .collect();
+    for upstream in [
+        "kernel-org",
+        "glibc",
+        "kubernetes",
+        "ceph",
+        "salt",
+        "uyuni",
+        "podman",
+        "skopeo",
+        "buildah",
+        "cloudfoundry",
+    ] {
+        assert!(
+            trackers.contains(&upstream),
+            "the default config does not watch `{upstream}`"
+        );
+    }
+    let runtime = support::runtime();
+    rollcall::run::load_trackers(&config, &runtime)
+        .await
+        .expect("every tracker and setting of the default config is valid");
 }
 
 #[test]

@@ -768,3 +768,220 @@ async fn error_responses_become_the_right_error_kinds() {
         );
     }
 }
+
+/// `rollcall plugin run NAME --set …` works for every built-in tracker against a loopback server
+/// (the `github` import pointed at it with `ROLLCALL_GITHUB_API`), and `plugin list` shows each
+/// with its summary and hosts.
+#[tokio::test(flavor = "multi_thread")]
+async fn plugin_run_works_for_every_built_in_tracker() {
+    let fixture = |p: &str| Reply::ok(support::fixture(p));
+    let server = Server::start(vec![
+        (
+            "/releases.json",
+            fixture("kernel.org/releases-2020-12-14.excerpt.json"),
+        ),
+        ("/glibc.git/info/refs", fixture("git/glibc.info-refs")),
+        (
+            "/repos/kubernetes/kubernetes/releases",
+            fixture("github/kubernetes-releases.json"),
+        ),
+        ("/releases.yml", fixture("ceph/releases.yml")),
+        (
+            "/repos/saltstack/salt/releases",
+            fixture("github/salt-releases.json"),
+        ),
+        (
+            "/repos/uyuni-project/uyuni/releases",
+            fixture("github/uyuni-releases.json"),
+        ),
+        (
+            "/repos/containers/podman/releases",
+            fixture("github/podman-releases.json"),
+        ),
+        (
+            "/repos/containers/skopeo/releases",
+            fixture("github/skopeo-releases.json"),
+        ),
+        (
+            "/repos/containers/buildah/releases",
+            fixture("github/buildah-releases.json"),
+        ),
+        (
+            "/repos/cloudfoundry/cf-deployment/releases",
+            fixture("github/cloudfoundry-releases.json"),
+        ),
+        ("/api/kubernetes.json", fixture("endoflife/kubernetes.json")),
+        (
+            "/repos/facebook/react/releases",
+            fixture("github/releases_with_mixed_tag_formats.json"),
+        ),
+        (
+            "/repos/jonschlinkert/is-number/tags",
+            fixture("github/is_number_tags.json"),
+        ),
+        (
+            "/api/v4/projects/GNOME%2Fgnome-video-arcade/repository/tags",
+            fixture("gitlab/gnome-video-arcade.tags.page1.json"),
+        ),
+        (
+            "/k8s/info/refs",
+            fixture("git/k8s-apiextensions-apiserver.info-refs"),
+        ),
+        ("/cgit/refs/tags", fixture("cgit/cgit.refs-tags.html")),
+        ("/dist/index.json", fixture("json/node-index.json")),
+        ("/v2/library/python/tags/list", fixture("oci/python.json")),
+        (
+            "/appdata.xml",
+            fixture("appstream/io.podman_desktop.PodmanDesktop.flatpak-appdata.xml"),
+        ),
+        ("/pypi/salt/json", fixture("registries/pypi-salt.json")),
+        ("/se/mv/semver", fixture("registries/crates-index-semver")),
+        ("/is-number", fixture("registries/npm-is-number.json")),
+    ])
+    .await;
+    let base = server.url("");
+    let runs: Vec<(&str, Vec<String>)> = vec![
+        ("kernel-org", vec![format!("base-url={base}")]),
+        ("glibc", vec![format!("base-url={base}/glibc.git")]),
+        ("kubernetes", vec![]),
+        ("ceph", vec![format!("base-url={base}/releases.yml")]),
+        ("salt", vec![]),
+        ("uyuni", vec![]),
+        ("podman", vec![]),
+        ("skopeo", vec![]),
+        ("buildah", vec![]),
+        ("cloudfoundry", vec![]),
+        (
+            "endoflife",
+            vec!["product=kubernetes".into(), format!("base-url={base}")],
+        ),
+        ("github-releases", vec!["repository=facebook/react".into()]),
+        (
+            "github-tags",
+            vec!["repository=jonschlinkert/is-number".into()],
+        ),
+        (
+            "gitlab-tags",
+            vec![
+                "project=GNOME/gnome-video-arcade".into(),
+                format!("base-url={base}"),
+            ],
+        ),
+        ("git-tags", vec![format!("url={base}/k8s")]),
+        (
+            "regex",
+            vec![
+                format!("url={base}/cgit/refs/tags"),
+                r"pattern=tag/\?h=v([0-9.]+)'".into(),
+            ],
+        ),
+        (
+            "json",
+            vec![
+                format!("url={base}/dist/index.json"),
+                "version=version".into(),
+                "date=date".into(),
+            ],
+        ),
+        (
+            "oci-tags",
+            vec![format!("registry={base}"), "image=library/python".into()],
+        ),
+        ("appstream", vec![format!("url={base}/appdata.xml")]),
+        (
+            "pypi",
+            vec![format!("registry={base}"), "project=salt".into()],
+        ),
+        (
+            "crates",
+            vec![format!("registry={base}"), "crate=semver".into()],
+        ),
+        (
+            "npm",
+            vec![format!("registry={base}"), "package=is-number".into()],
+        ),
+    ];
+    let builtin: Vec<&str> = rollcall::trackers::builtin_names().collect();
+    let covered: Vec<&str> = runs.iter().map(|(n, _)| *n).collect();
+    for name in &builtin {
+        assert!(
+            covered.contains(name),
+            "tracker `{name}` has no `plugin run` case"
+        );
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = env!("CARGO_BIN_EXE_rollcall");
+    for (name, settings) in &runs {
+        let mut cmd = tokio::process::Command::new(bin);
+        cmd.args(["plugin", "run", name, "--no-cache"])
+            .env("ROLLCALL_GITHUB_API", server.url("/"))
+            .env("GITHUB_TOKEN", "test-token")
+            .env("XDG_CONFIG_HOME", dir.path())
+            .current_dir(dir.path());
+        for s in settings {
+            cmd.arg("--set").arg(s);
+        }
+        let out = cmd.output().await.expect("run rollcall");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(json["tracker"], *name);
+        let releases = json["data"]["releases"].as_array().expect("releases");
+        assert!(!releases.is_empty(), "{name} returned no releases");
+    }
+
+    let out = tokio::process::Command::new(bin)
+        .args(["plugin", "list", "--no-cache"])
+        .env("XDG_CONFIG_HOME", dir.path())
+        .current_dir(dir.path())
+        .output()
+        .await
+        .expect("run rollcall");
+    let listed = String::from_utf8_lossy(&out.stdout);
+    for name in &builtin {
+        assert!(
+            listed.contains(&format!("\n{name} 0.1.0 (built-in)\n"))
+                || listed.starts_with(&format!("{name} 0.1.0")),
+            "{name} not listed:\n{listed}"
+        );
+    }
+    assert!(listed.contains("Kubernetes releases from GitHub"));
+    assert!(listed.contains("hosts: api.github.com"));
+    assert!(listed.contains("hosts: the host of `url`"));
+}
+
+/// The README's tracker table names every built-in tracker and every setting it declares.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_readme_table_documents_every_tracker_setting() {
+    let readme =
+        String::from_utf8(std::fs::read(support::root().join("README.md")).expect("README"))
+            .expect("UTF-8");
+    let runtime = support::runtime();
+    for name in rollcall::trackers::builtin_names() {
+        let row = readme
+            .lines()
+            .find(|l| {
+                l.starts_with('|')
+                    && l.split('|')
+                        .nth(1)
+                        .is_some_and(|c| c.contains(&format!("`{name}`")))
+            })
+            .unwrap_or_else(|| panic!("README has no table row for `{name}`"));
+        let plugin = runtime
+            .load(rollcall::trackers::builtin(name).expect("built-in"))
+            .await
+            .expect("loads");
+        for setting in &plugin.info().settings {
+            let settings_cell = row.rsplit('|').nth(1).unwrap_or_default();
+            assert!(
+                settings_cell.contains(&format!("`{}`", setting.name)),
+                "README row for `{name}` does not list setting `{}`: {row}",
+                setting.name
+            );
+        }
+    }
+}

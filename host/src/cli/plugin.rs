@@ -109,13 +109,25 @@ async fn list(cli: &Cli, format: Format) -> u8 {
         Format::Table => {
             let mut out = String::new();
             for p in &listed {
+                let from_settings: Vec<&str> = p
+                    .info
+                    .settings
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .filter(|n| crate::run::is_url_setting(n))
+                    .collect();
+                let mut hosts = p.info.hosts.join(", ");
+                if !from_settings.is_empty() {
+                    let named = format!("the host of `{}`", from_settings.join("`, `"));
+                    hosts = if hosts.is_empty() {
+                        named
+                    } else {
+                        format!("{hosts}, or {named}")
+                    };
+                }
                 out.push_str(&format!(
-                    "{} {} ({})\n  {}\n  hosts: {}\n",
-                    p.info.name,
-                    p.info.version,
-                    p.source,
-                    p.info.summary,
-                    p.info.hosts.join(", ")
+                    "{} {} ({})\n  {}\n  hosts: {hosts}\n",
+                    p.info.name, p.info.version, p.source, p.info.summary,
                 ));
                 for s in &p.info.settings {
                     let default = s
