@@ -30,13 +30,7 @@ impl Guest for AppStream {
         let url = rollcall_sdk::http_url(&settings, "url")?;
         let body = rollcall_sdk::http::get_bytes(&url, "application/xml, text/xml, */*")?;
         let releases = parse(&body).map_err(|e| Error::parse(format!("`{url}`: {e}")))?;
-        if releases.is_empty() {
-            return Err(Error::parse(format!("`{url}` lists no <release> elements")));
-        }
-        Ok(UpstreamData {
-            releases,
-            lines: Vec::new(),
-        })
+        UpstreamData::releases_only(releases, &format!("`{url}`"))
     }
 }
 

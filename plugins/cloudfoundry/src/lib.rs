@@ -5,7 +5,7 @@
 //! projected, when the next major is published. Point `repository` at another Cloud Foundry
 //! repository (`cloudfoundry/cli`) to watch it instead.
 
-use rollcall_sdk::forge::{github_upstream, limit_setting, repository_setting};
+use rollcall_sdk::forge::{github_upstream, github_upstream_info};
 use rollcall_sdk::{Error, Guest, PluginInfo, Settings, UpstreamData};
 
 const REPOSITORY: &str = "cloudfoundry/cf-deployment";
@@ -14,13 +14,11 @@ struct Tracker;
 
 impl Guest for Tracker {
     fn describe() -> PluginInfo {
-        PluginInfo {
-            name: "cloudfoundry".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            summary: "Cloud Foundry cf-deployment releases from GitHub; only the newest major is maintained".into(),
-            hosts: vec!["api.github.com".into()],
-            settings: vec![repository_setting(REPOSITORY), limit_setting()],
-        }
+        github_upstream_info(
+            "cloudfoundry",
+            "Cloud Foundry cf-deployment releases from GitHub; only the newest major is maintained",
+            REPOSITORY,
+        )
     }
 
     fn poll(settings: Vec<(String, String)>) -> Result<UpstreamData, Error> {

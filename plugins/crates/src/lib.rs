@@ -3,7 +3,6 @@
 //! per line and version). The registry's address is a setting. Yanked versions are skipped; a
 //! version's date is its `pubtime`, which registries add to entries published since 2025.
 
-use rollcall_sdk::version::is_prerelease;
 use rollcall_sdk::{Error, Guest, PluginInfo, Release, Settings, UpstreamData};
 use serde::Deserialize;
 
@@ -66,23 +65,9 @@ impl Guest for Crates {
                 .as_deref()
                 .map(rollcall_sdk::date::iso_date)
                 .transpose()?;
-            releases.push(Release {
-                prerelease: is_prerelease(&entry.vers),
-                version: entry.vers,
-                date,
-                line: None,
-                url: None,
-            });
+            releases.push(Release::new(entry.vers, date));
         }
-        if releases.is_empty() {
-            return Err(Error::parse(format!(
-                "`{url}` lists no versions that are not yanked"
-            )));
-        }
-        Ok(UpstreamData {
-            releases,
-            lines: Vec::new(),
-        })
+        UpstreamData::releases_only(releases, &format!("`{url}` (yanked versions left out)"))
     }
 }
 

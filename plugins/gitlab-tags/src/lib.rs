@@ -3,7 +3,6 @@
 //! `Link: rel="next"` pages. A tag's date is its release's or commit's creation time.
 
 use rollcall_sdk::forge::{DEFAULT_LIMIT, limit_setting};
-use rollcall_sdk::version::is_prerelease;
 use rollcall_sdk::{Error, Guest, PluginInfo, Release, Settings, UpstreamData};
 use serde::Deserialize;
 
@@ -66,28 +65,14 @@ impl Guest for GitlabTags {
                     .or_else(|| tag.commit.and_then(|c| c.created_at.or(c.committed_date)))
                     .map(|d| rollcall_sdk::date::iso_date(&d))
                     .transpose()?;
-                releases.push(Release {
-                    prerelease: is_prerelease(&tag.name),
-                    version: tag.name,
-                    date,
-                    line: None,
-                    url: None,
-                });
+                releases.push(Release::new(tag.name, date));
             }
             if releases.len() < limit {
                 url = rollcall_sdk::http::next_link(&page, &response);
             }
         }
         releases.truncate(limit);
-        if releases.is_empty() {
-            return Err(Error::parse(format!(
-                "GitLab project `{project}` has no tags"
-            )));
-        }
-        Ok(UpstreamData {
-            releases,
-            lines: Vec::new(),
-        })
+        UpstreamData::releases_only(releases, &format!("GitLab project `{project}`"))
     }
 }
 

@@ -7,9 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use rollcall_sdk::{
-    DateSource, Error, Guest, PluginInfo, Release, ReleaseLine, Settings, UpstreamData,
-};
+use rollcall_sdk::{Error, Guest, PluginInfo, Release, ReleaseLine, Settings, UpstreamData};
 use serde::Deserialize;
 
 const DEFAULT_BASE_URL: &str = "https://www.kernel.org";
@@ -77,18 +75,7 @@ fn convert(index: Index) -> Result<UpstreamData, Error> {
         }
         let line = lines
             .entry(line_name.clone())
-            .or_insert_with(|| ReleaseLine {
-                name: line_name.clone(),
-                label: None,
-                release_date: None,
-                end_of_active_support: None,
-                end_of_life: None,
-                is_eol: false,
-                eol_source: DateSource::Announced,
-                lts: false,
-                latest: None,
-                latest_date: None,
-            });
+            .or_insert_with(|| rollcall_sdk::lines::empty_line(&line_name));
         line.lts |= entry.moniker == "longterm";
         line.is_eol |= entry.iseol;
         if !prerelease {

@@ -5,7 +5,7 @@
 //! and 9 months before 1.19 (the "version skew policy"); those end-of-life dates are projected.
 //! The published dates come from a `support` source such as `endoflife`.
 
-use rollcall_sdk::forge::{github_upstream, limit_setting, repository_setting};
+use rollcall_sdk::forge::{github_upstream, github_upstream_info};
 use rollcall_sdk::{Error, Guest, PluginInfo, Settings, UpstreamData};
 
 const REPOSITORY: &str = "kubernetes/kubernetes";
@@ -14,13 +14,11 @@ struct Tracker;
 
 impl Guest for Tracker {
     fn describe() -> PluginInfo {
-        PluginInfo {
-            name: "kubernetes".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            summary: "Kubernetes releases from GitHub; each minor line's patch support projected from the policy".into(),
-            hosts: vec!["api.github.com".into()],
-            settings: vec![repository_setting(REPOSITORY), limit_setting()],
-        }
+        github_upstream_info(
+            "kubernetes",
+            "Kubernetes releases from GitHub; each minor line's patch support projected from the policy",
+            REPOSITORY,
+        )
     }
 
     fn poll(settings: Vec<(String, String)>) -> Result<UpstreamData, Error> {

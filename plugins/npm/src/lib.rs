@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use rollcall_sdk::serde_json::Value;
-use rollcall_sdk::version::is_prerelease;
 use rollcall_sdk::{Error, Guest, PluginInfo, Release, Settings, UpstreamData};
 use serde::Deserialize;
 
@@ -61,21 +60,9 @@ impl Guest for Npm {
                 .get(&version)
                 .map(|t| rollcall_sdk::date::iso_date(t))
                 .transpose()?;
-            releases.push(Release {
-                prerelease: is_prerelease(&version),
-                version,
-                date,
-                line: None,
-                url: None,
-            });
+            releases.push(Release::new(version, date));
         }
-        if releases.is_empty() {
-            return Err(Error::parse(format!("`{url}` lists no versions")));
-        }
-        Ok(UpstreamData {
-            releases,
-            lines: Vec::new(),
-        })
+        UpstreamData::releases_only(releases, &format!("`{url}`"))
     }
 }
 

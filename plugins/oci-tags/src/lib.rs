@@ -4,7 +4,6 @@
 //! host must be granted too, with the `auth-url` setting when it differs from the registry's.
 //! Tags without a digit (`latest`, `stable`) and signature tags (`sha256-….sig`) are skipped.
 
-use rollcall_sdk::version::is_prerelease;
 use rollcall_sdk::{Error, Guest, PluginInfo, Release, Settings, UpstreamData};
 use serde::Deserialize;
 
@@ -72,25 +71,14 @@ impl Guest for OciTags {
                 if signature || !tag.chars().any(|c| c.is_ascii_digit()) {
                     continue;
                 }
-                releases.push(Release {
-                    prerelease: is_prerelease(&tag),
-                    version: tag,
-                    date: None,
-                    line: None,
-                    url: None,
-                });
+                releases.push(Release::new(tag, None));
             }
             url = rollcall_sdk::http::next_link(&page, &response);
         }
-        if releases.is_empty() {
-            return Err(Error::parse(format!(
-                "`{image}` has no version tags in `{registry}`"
-            )));
-        }
-        Ok(UpstreamData {
+        UpstreamData::releases_only(
             releases,
-            lines: Vec::new(),
-        })
+            &format!("`{image}` in `{registry}` (tags without a digit left out)"),
+        )
     }
 }
 

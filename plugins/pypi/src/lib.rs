@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use rollcall_sdk::version::is_prerelease;
 use rollcall_sdk::{Error, Guest, PluginInfo, Release, Settings, UpstreamData};
 use serde::Deserialize;
 
@@ -71,21 +70,9 @@ impl Guest for Pypi {
                 })
                 .filter_map(|t| rollcall_sdk::date::iso_date(t).ok())
                 .min();
-            releases.push(Release {
-                prerelease: is_prerelease(&version),
-                version,
-                date,
-                line: None,
-                url: None,
-            });
+            releases.push(Release::new(version, date));
         }
-        if releases.is_empty() {
-            return Err(Error::parse(format!("`{url}` lists no releases")));
-        }
-        Ok(UpstreamData {
-            releases,
-            lines: Vec::new(),
-        })
+        UpstreamData::releases_only(releases, &format!("`{url}`"))
     }
 }
 

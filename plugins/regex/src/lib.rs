@@ -5,7 +5,6 @@
 //! Duplicates are dropped, first match wins. The syntax is that of the `regex` crate (no
 //! look-around, no backreferences), through `regex-lite`.
 
-use rollcall_sdk::version::is_prerelease;
 use rollcall_sdk::{Error, Guest, PluginInfo, Release, Settings, UpstreamData};
 
 struct RegexTracker;
@@ -55,13 +54,7 @@ impl Guest for RegexTracker {
                 .name("date")
                 .map(|d| rollcall_sdk::date::iso_date(d.as_str()))
                 .transpose()?;
-            releases.push(Release {
-                version: version.to_owned(),
-                date,
-                prerelease: is_prerelease(version),
-                line: None,
-                url: None,
-            });
+            releases.push(Release::new(version.to_owned(), date));
         }
         if releases.is_empty() {
             return Err(Error::parse(format!(

@@ -5,7 +5,7 @@
 //! announced dates); the dates here are projected. Announced dates come from a `support` source
 //! such as `endoflife`.
 
-use rollcall_sdk::forge::{github_upstream, limit_setting, repository_setting};
+use rollcall_sdk::forge::{github_upstream, github_upstream_info};
 use rollcall_sdk::{Error, Guest, PluginInfo, Settings, UpstreamData};
 
 const REPOSITORY: &str = "saltstack/salt";
@@ -14,15 +14,11 @@ struct Tracker;
 
 impl Guest for Tracker {
     fn describe() -> PluginInfo {
-        PluginInfo {
-            name: "salt".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            summary:
-                "Salt releases from GitHub; each major line's support projected from the policy"
-                    .into(),
-            hosts: vec!["api.github.com".into()],
-            settings: vec![repository_setting(REPOSITORY), limit_setting()],
-        }
+        github_upstream_info(
+            "salt",
+            "Salt releases from GitHub; each major line's support projected from the policy",
+            REPOSITORY,
+        )
     }
 
     fn poll(settings: Vec<(String, String)>) -> Result<UpstreamData, Error> {

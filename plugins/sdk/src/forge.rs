@@ -59,19 +59,12 @@ pub fn github_tags(
     version_of: impl Fn(&str) -> Option<String>,
     line_of: impl Fn(&str) -> Option<String>,
 ) -> Result<Vec<Release>, Error> {
-    Ok(github::tags(owner, repo, limit)?
-        .into_iter()
-        .filter_map(|tag| {
-            let version = version_of(&tag.name)?;
-            Some(Release {
-                line: line_of(&version),
-                prerelease: is_prerelease(&version),
-                version,
-                date: None,
-                url: None,
-            })
-        })
-        .collect())
+    let tags = github::tags(owner, repo, limit)?;
+    Ok(from_tags(
+        tags.iter().map(|t| t.name.as_str()),
+        version_of,
+        line_of,
+    ))
 }
 
 /// Releases from tag names (a git server's refs, a registry's tags): no dates, pre-releases by
@@ -107,6 +100,18 @@ pub fn owner_repo(raw: &str, setting: &str) -> Result<(String, String), Error> {
         _ => Err(Error::config(format!(
             "setting `{setting}` = `{raw}` is not `OWNER/REPO` (for example `kubernetes/kubernetes`)"
         ))),
+    }
+}
+
+/// What a tracker built on [`github_upstream`] says about itself: `api.github.com`, and the
+/// `repository` (default `default_repo`) and `limit` settings.
+pub fn github_upstream_info(name: &str, summary: &str, default_repo: &str) -> crate::PluginInfo {
+    crate::PluginInfo {
+        name: name.to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        summary: summary.to_owned(),
+        hosts: vec!["api.github.com".to_owned()],
+        settings: vec![repository_setting(default_repo), limit_setting()],
     }
 }
 

@@ -90,6 +90,34 @@ impl Error {
     }
 }
 
+impl Release {
+    /// A release without a line or page; a pre-release when its version looks like one
+    /// ([`version::is_prerelease`]).
+    pub fn new(version: String, date: Option<String>) -> Self {
+        Release {
+            prerelease: version::is_prerelease(&version),
+            version,
+            date,
+            line: None,
+            url: None,
+        }
+    }
+}
+
+impl UpstreamData {
+    /// Releases without lines (the host derives lines from the watch's rule), or a parse error
+    /// saying `what` had none: an empty answer is never silently "nothing released".
+    pub fn releases_only(releases: Vec<Release>, what: &str) -> Result<Self, Error> {
+        if releases.is_empty() {
+            return Err(Error::parse(format!("{what} lists no releases")));
+        }
+        Ok(UpstreamData {
+            releases,
+            lines: Vec::new(),
+        })
+    }
+}
+
 /// Describes a setting for [`PluginInfo::settings`].
 pub fn setting(name: &str, description: &str, default: Option<&str>) -> SettingInfo {
     SettingInfo {

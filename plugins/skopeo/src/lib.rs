@@ -4,7 +4,7 @@
 //! (older branches are kept by distributions' own maintainers), so a line ends, projected, when
 //! the next minor is released.
 
-use rollcall_sdk::forge::{github_upstream, limit_setting, repository_setting};
+use rollcall_sdk::forge::{github_upstream, github_upstream_info};
 use rollcall_sdk::{Error, Guest, PluginInfo, Settings, UpstreamData};
 
 const REPOSITORY: &str = "containers/skopeo";
@@ -13,14 +13,11 @@ struct Tracker;
 
 impl Guest for Tracker {
     fn describe() -> PluginInfo {
-        PluginInfo {
-            name: "skopeo".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            summary: "Skopeo releases from GitHub; the newest minor line is the maintained one"
-                .into(),
-            hosts: vec!["api.github.com".into()],
-            settings: vec![repository_setting(REPOSITORY), limit_setting()],
-        }
+        github_upstream_info(
+            "skopeo",
+            "Skopeo releases from GitHub; the newest minor line is the maintained one",
+            REPOSITORY,
+        )
     }
 
     fn poll(settings: Vec<(String, String)>) -> Result<UpstreamData, Error> {

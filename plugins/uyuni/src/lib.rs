@@ -3,7 +3,7 @@
 //! Uyuni ships a release every month or two and maintains only the newest one, so each release
 //! is its own line (`2024.10`) that ends, projected, when the next one is published.
 
-use rollcall_sdk::forge::{github_upstream, limit_setting, repository_setting};
+use rollcall_sdk::forge::{github_upstream, github_upstream_info};
 use rollcall_sdk::{Error, Guest, PluginInfo, Settings, UpstreamData};
 
 const REPOSITORY: &str = "uyuni-project/uyuni";
@@ -12,13 +12,11 @@ struct Tracker;
 
 impl Guest for Tracker {
     fn describe() -> PluginInfo {
-        PluginInfo {
-            name: "uyuni".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            summary: "Uyuni releases from GitHub; only the newest release is maintained".into(),
-            hosts: vec!["api.github.com".into()],
-            settings: vec![repository_setting(REPOSITORY), limit_setting()],
-        }
+        github_upstream_info(
+            "uyuni",
+            "Uyuni releases from GitHub; only the newest release is maintained",
+            REPOSITORY,
+        )
     }
 
     fn poll(settings: Vec<(String, String)>) -> Result<UpstreamData, Error> {
