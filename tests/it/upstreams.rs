@@ -619,6 +619,48 @@ async fn error_responses_become_the_right_error_kinds() {
     let base = server.url("");
     let cases = vec![
         Case {
+            tracker: "salt",
+            path: "/repos/saltstack/salt/releases",
+            settings: vec![],
+            empty: "[]",
+        },
+        Case {
+            tracker: "uyuni",
+            path: "/repos/uyuni-project/uyuni/releases",
+            settings: vec![],
+            empty: "[]",
+        },
+        Case {
+            tracker: "podman",
+            path: "/repos/containers/podman/releases",
+            settings: vec![],
+            empty: "[]",
+        },
+        Case {
+            tracker: "skopeo",
+            path: "/repos/containers/skopeo/releases",
+            settings: vec![],
+            empty: "[]",
+        },
+        Case {
+            tracker: "buildah",
+            path: "/repos/containers/buildah/releases",
+            settings: vec![],
+            empty: "[]",
+        },
+        Case {
+            tracker: "cloudfoundry",
+            path: "/repos/cloudfoundry/cf-deployment/releases",
+            settings: vec![],
+            empty: "[]",
+        },
+        Case {
+            tracker: "kernel-org",
+            path: "/releases.json",
+            settings: vec![("base-url", base.clone())],
+            empty: r#"{"latest_stable": {"version": "6.12.6"}, "releases": []}"#,
+        },
+        Case {
             tracker: "kubernetes",
             path: "/repos/kubernetes/kubernetes/releases",
             settings: vec![],
@@ -715,6 +757,12 @@ async fn error_responses_become_the_right_error_kinds() {
             empty: "[]",
         },
     ];
+    for name in rollcall::trackers::builtin_names() {
+        assert!(
+            cases.iter().any(|c| c.tracker == name),
+            "tracker `{name}` has no error-response case"
+        );
+    }
     for case in &cases {
         let settings: Vec<(&str, &str)> = case
             .settings
