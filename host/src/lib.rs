@@ -17,6 +17,7 @@ pub mod policy;
 pub mod report;
 pub mod run;
 pub mod runtime;
+pub mod store;
 pub mod trackers;
 pub mod upstream;
 pub mod versions;

@@ -4,12 +4,12 @@
 //! reports, `plugin run`) works with these types, which are validated on the way in: dates must
 //! be real `YYYY-MM-DD` days and versions must not be empty.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::day::Day;
 
 /// Who said when a release line ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DateSource {
     /// The upstream published the date.
@@ -19,7 +19,7 @@ pub enum DateSource {
 }
 
 /// One upstream version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Release {
     /// The version, tag prefix removed.
     pub version: String,
@@ -34,7 +34,7 @@ pub struct Release {
 }
 
 /// Releases maintained together.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReleaseLine {
     /// The prefix versions of the line start with (`6.12`).
     pub name: String,
@@ -57,12 +57,12 @@ pub struct ReleaseLine {
     /// Publication day of `latest`.
     pub latest_date: Option<Day>,
     /// The tracker that gave `end_of_life` or `is_eol`, when a watch has more than one source.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eol_from: Option<String>,
 }
 
 /// Everything one poll found.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpstreamData {
     /// Releases, in the tracker's order.
     pub releases: Vec<Release>,
@@ -74,6 +74,10 @@ pub struct UpstreamData {
     /// How the sources of a watch were merged (host-side, for `explain`).
     #[serde(skip)]
     pub notes: Vec<String>,
+    /// Set when a source failed and its last good answer stands in: what to tell the reader
+    /// (`upstream data of 2026-11-25T06:00:00Z, 1 day old; the poll failed: …`).
+    #[serde(skip)]
+    pub stale: Option<String>,
 }
 
 /// A setting a tracker reads.

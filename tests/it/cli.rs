@@ -12,6 +12,7 @@ async fn rollcall(cache: &Path, args: &[&str]) -> Output {
         .args(args)
         .arg("--cache-dir")
         .arg(cache)
+        .env("XDG_DATA_HOME", cache)
         .env_remove("ROLLCALL_LOG")
         .env("RUST_BACKTRACE", "0")
         .output()

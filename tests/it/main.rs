@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod distros;
 mod filters;
+mod network;
 mod sandbox;
 mod support;
 mod trackers;

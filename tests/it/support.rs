@@ -19,6 +19,10 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// Written verbatim instead of a response built from the fields (a broken transfer).
+    pub raw: Option<Vec<u8>>,
+    /// Never answer: hold the connection open.
+    pub hang: bool,
 }
 
 impl Reply {
@@ -31,6 +35,8 @@ impl Reply {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
             body: body.into(),
+            raw: None,
+            hang: false,
         }
     }
 
@@ -38,8 +44,30 @@ impl Reply {
         Self {
             status: 302,
             headers: vec![("location".into(), to.into())],
-            body: Vec::new(),
+            ..Self::status(302, Vec::new())
         }
+    }
+
+    /// These exact bytes, then the connection closes.
+    pub fn raw(bytes: impl Into<Vec<u8>>) -> Self {
+        Self {
+            raw: Some(bytes.into()),
+            ..Self::status(200, Vec::new())
+        }
+    }
+
+    /// A server that accepts the request and never answers.
+    pub fn hang() -> Self {
+        Self {
+            hang: true,
+            ..Self::status(200, Vec::new())
+        }
+    }
+
+    /// With an extra response header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
     }
 }
 
@@ -48,6 +76,10 @@ impl Reply {
 pub struct Seen {
     pub target: String,
     pub headers: HashMap<String, String>,
+    /// When it arrived.
+    pub at: std::time::Instant,
+    /// The status answered (304 when a validator matched).
+    pub status: u16,
 }
 
 /// A loopback HTTP/1.1 server with fixed routes (matched on the path, query ignored unless the
@@ -55,7 +87,7 @@ pub struct Seen {
 pub struct Server {
     addr: SocketAddr,
     seen: Arc<Mutex<Vec<Seen>>>,
-    routes: Arc<Mutex<HashMap<String, Reply>>>,
+    routes: Arc<Mutex<HashMap<String, Vec<Reply>>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -71,8 +103,11 @@ impl Server {
             .await
             .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
-        let routes: Arc<Mutex<HashMap<String, Reply>>> = Arc::new(Mutex::new(
-            routes.into_iter().map(|(p, r)| (p.to_owned(), r)).collect(),
+        let routes: Arc<Mutex<HashMap<String, Vec<Reply>>>> = Arc::new(Mutex::new(
+            routes
+                .into_iter()
+                .map(|(p, r)| (p.to_owned(), vec![r]))
+                .collect(),
         ));
         let routes_in_task = routes.clone();
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -105,30 +140,59 @@ impl Server {
                         .filter_map(|l| l.split_once(':'))
                         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
                         .collect();
+                    let path = target.split('?').next().unwrap_or("/");
+                    let reply = {
+                        let mut routes = routes.lock().expect("lock");
+                        let key = if routes.contains_key(&target) {
+                            target.clone()
+                        } else {
+                            path.to_owned()
+                        };
+                        match routes.get_mut(&key) {
+                            // A sequence is served in order; its last reply repeats.
+                            Some(list) if list.len() > 1 => list.remove(0),
+                            Some(list) => list[0].clone(),
+                            None => Reply::status(404, "not found"),
+                        }
+                    };
+                    let etag = reply
+                        .headers
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case("etag"))
+                        .map(|(_, v)| v.clone());
+                    let not_modified =
+                        etag.is_some() && headers_seen(&headers, "if-none-match") == etag;
                     seen.lock().expect("lock").push(Seen {
                         target: target.clone(),
                         headers,
+                        at: std::time::Instant::now(),
+                        status: if not_modified { 304 } else { reply.status },
                     });
-                    let path = target.split('?').next().unwrap_or("/");
-                    let reply = {
-                        let routes = routes.lock().expect("lock");
-                        routes
-                            .get(&target)
-                            .or_else(|| routes.get(path))
-                            .cloned()
-                            .unwrap_or_else(|| Reply::status(404, "not found"))
+                    if reply.hang {
+                        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                        return;
+                    }
+                    if let Some(raw) = &reply.raw {
+                        let _ = socket.write_all(raw).await;
+                        let _ = socket.shutdown().await;
+                        return;
+                    }
+                    let (status, body) = if not_modified {
+                        (304, Vec::new())
+                    } else {
+                        (reply.status, reply.body.clone())
                     };
                     let mut out = format!(
                         "HTTP/1.1 {} X\r\ncontent-length: {}\r\nconnection: close\r\n",
-                        reply.status,
-                        reply.body.len()
+                        status,
+                        body.len()
                     );
                     for (k, v) in &reply.headers {
                         out.push_str(&format!("{k}: {v}\r\n"));
                     }
                     out.push_str("\r\n");
                     let _ = socket.write_all(out.as_bytes()).await;
-                    let _ = socket.write_all(&reply.body).await;
+                    let _ = socket.write_all(&body).await;
                     let _ = socket.shutdown().await;
                 });
             }
@@ -143,10 +207,15 @@ impl Server {
 
     /// Replaces (or adds) the reply for `path`.
     pub fn set(&self, path: &str, reply: Reply) {
+        self.sequence(path, vec![reply]);
+    }
+
+    /// Serves these replies to `path` in order; the last one repeats.
+    pub fn sequence(&self, path: &str, replies: Vec<Reply>) {
         self.routes
             .lock()
             .expect("lock")
-            .insert(path.to_owned(), reply);
+            .insert(path.to_owned(), replies);
     }
 
     /// `http://127.0.0.1:PORT` + `path`.
@@ -158,6 +227,10 @@ impl Server {
     pub fn seen(&self) -> Vec<Seen> {
         self.seen.lock().expect("lock").clone()
     }
+}
+
+fn headers_seen(headers: &HashMap<String, String>, name: &str) -> Option<String> {
+    headers.get(name).cloned()
 }
 
 /// The project root.
@@ -190,6 +263,18 @@ pub fn runtime_with(cache: Option<&Path>, github: Option<(&str, &str)>) -> Arc<R
             cache_dir: cache.map(Path::to_path_buf),
             max_memory_bytes: 256 << 20,
             services: Arc::new(services),
+        })
+        .expect("runtime"),
+    )
+}
+
+/// A runtime whose `http` import uses `http` (a store's cache, a policy, a cassette).
+pub fn runtime_with_http(http: HttpClient) -> Arc<Runtime> {
+    Arc::new(
+        Runtime::new(RuntimeOptions {
+            cache_dir: None,
+            max_memory_bytes: 256 << 20,
+            services: Arc::new(Services { http, github: None }),
         })
         .expect("runtime"),
     )

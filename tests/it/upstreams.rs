@@ -965,6 +965,7 @@ async fn plugin_run_works_for_every_built_in_tracker() {
             .env("ROLLCALL_GITHUB_API", server.url("/"))
             .env("GITHUB_TOKEN", "test-token")
             .env("XDG_CONFIG_HOME", dir.path())
+            .env("XDG_DATA_HOME", dir.path())
             .current_dir(dir.path());
         for s in settings {
             cmd.arg("--set").arg(s);
@@ -985,6 +986,7 @@ async fn plugin_run_works_for_every_built_in_tracker() {
     let out = tokio::process::Command::new(bin)
         .args(["plugin", "list", "--no-cache"])
         .env("XDG_CONFIG_HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path())
         .current_dir(dir.path())
         .output()
         .await

@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 
 use clap::{Args, ValueEnum};
 
-use super::{Cli, Format, build_runtime, load_config};
+use super::{Cli, Format, build_runtime_with, load_config, open_store};
 use crate::day::Day;
 use crate::evaluate::Severity;
 use crate::exit;
@@ -76,18 +76,42 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let runtime = match build_runtime(cli, Some(&config)) {
+    let store = match open_store(cli) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let runtime = match build_runtime_with(cli, Some(&config), store.clone()) {
         Ok(r) => r,
         Err(code) => return code,
     };
     let today = args.today.unwrap_or_else(Day::today);
-    let report = match run::check(&config, runtime, today).await {
+    let keep = store.as_deref().map(|store| run::Keep {
+        store,
+        retention_days: config.store.retention_days,
+    });
+    let bar = ProgressBar::new(args.format);
+    let progress = |done: usize, total: usize| bar.show(done, total);
+    let report = match run::check_with(
+        &config,
+        runtime,
+        today,
+        keep,
+        bar.enabled.then_some(&progress as run::Progress<'_>),
+    )
+    .await
+    {
         Ok(report) => report,
         Err(e @ (RunFailure::Config(_) | RunFailure::Usage(_))) => {
             eprintln!("error: {e}");
             return exit::USAGE;
         }
+        Err(e @ RunFailure::Store(_)) => {
+            bar.clear();
+            eprintln!("error: {e}");
+            return exit::INCOMPLETE;
+        }
     };
+    bar.clear();
 
     let text = match args.format {
         Format::Json => report.to_json(),
@@ -118,5 +142,40 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> u8 {
     match (args.fail_on.threshold(), report.worst()) {
         (Some(threshold), Some(worst)) if worst >= threshold => exit::FINDINGS,
         _ => exit::OK,
+    }
+}
+
+/// A one-line progress bar on stderr, shown only to a person: stderr is a terminal, the output
+/// is a table, and no CI system is driving the run.
+struct ProgressBar {
+    enabled: bool,
+}
+
+impl ProgressBar {
+    fn new(format: Format) -> Self {
+        let enabled = format == Format::Table
+            && std::io::stderr().is_terminal()
+            && std::env::var_os("CI").is_none()
+            && std::env::var_os("NO_PROGRESS").is_none();
+        Self { enabled }
+    }
+
+    fn show(&self, done: usize, total: usize) {
+        if !self.enabled || total == 0 {
+            return;
+        }
+        const WIDTH: usize = 30;
+        let filled = done * WIDTH / total;
+        eprint!(
+            "\r[{}{}] {done}/{total} watches polled",
+            "#".repeat(filled),
+            " ".repeat(WIDTH - filled)
+        );
+    }
+
+    fn clear(&self) {
+        if self.enabled {
+            eprint!("\r{}\r", " ".repeat(60));
+        }
     }
 }

@@ -55,6 +55,10 @@ pub async fn run(cli: &Cli, args: &ExplainArgs) -> u8 {
                 eprintln!("error: {e}");
                 return exit::USAGE;
             }
+            Err(e @ RunFailure::Store(_)) => {
+                eprintln!("error: {e}");
+                return exit::INCOMPLETE;
+            }
         };
     if args.format == Format::Json {
         let list: Vec<Explained<'_>> = explanation

@@ -15,9 +15,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
 use crate::exit;
-use crate::net::HttpClient;
 use crate::net::github::GithubClient;
+use crate::net::{Cassette, HttpClient};
 use crate::runtime::{ComponentCache, Runtime, RuntimeOptions, Services};
+use crate::store::Store;
 
 const AFTER_HELP: &str = "\
 Exit status:
@@ -29,7 +30,8 @@ Exit status:
 Environment:
   GITHUB_TOKEN        token for the `github` import (never shown to plugins)
   ROLLCALL_LOG        log filter, e.g. `info` or `rollcall=debug` (logs go to stderr)
-  ROLLCALL_CACHE_DIR  where compiled plugins are cached";
+  ROLLCALL_CACHE_DIR  where compiled plugins are cached
+  ROLLCALL_DB         the store file (like --db)";
 
 /// rollcall takes the roll of a distribution's upstreams.
 ///
@@ -52,6 +54,23 @@ pub struct Cli {
     /// Keep nothing on disk: compile plugins and read distro indexes every time
     #[arg(long, global = true)]
     pub no_cache: bool,
+
+    /// The store: runs, release history, last good upstream data, HTTP cache
+    /// [default: ~/.local/share/rollcall/rollcall.db]
+    #[arg(long, global = true, value_name = "FILE", env = "ROLLCALL_DB")]
+    pub db: Option<PathBuf>,
+
+    /// Use no store: remember nothing between runs (no history, no revalidation)
+    #[arg(long, global = true, conflicts_with = "db")]
+    pub no_store: bool,
+
+    /// Write every HTTP exchange to a cassette directory (replay it with `--replay`)
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "replay")]
+    pub record: Option<PathBuf>,
+
+    /// Answer every HTTP request from a cassette directory; no network at all
+    #[arg(long, global = true, value_name = "DIR")]
+    pub replay: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -128,13 +147,50 @@ fn load_config(cli: &Cli) -> Result<Config, u8> {
     })
 }
 
-/// The plugin runtime for this config.
+/// Opens the store `--db` names (or the default one), unless `--no-store`.
+fn open_store(cli: &Cli) -> Result<Option<Arc<Store>>, u8> {
+    if cli.no_store {
+        return Ok(None);
+    }
+    let Some(path) = cli.db.clone().or_else(Store::default_path) else {
+        eprintln!(
+            "error: no place for the store: HOME is not set\nhelp: pass `--db FILE` or `--no-store`"
+        );
+        return Err(exit::USAGE);
+    };
+    Store::open(&path).map(|s| Some(Arc::new(s))).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::INCOMPLETE
+    })
+}
+
+/// The plugin runtime for this config; its HTTP client revalidates with `store`'s cache.
 fn build_runtime(cli: &Cli, config: Option<&Config>) -> Result<Arc<Runtime>, u8> {
+    build_runtime_with(cli, config, None)
+}
+
+/// [`build_runtime`] with a store for the HTTP cache.
+fn build_runtime_with(
+    cli: &Cli,
+    config: Option<&Config>,
+    store: Option<Arc<Store>>,
+) -> Result<Arc<Runtime>, u8> {
     let fail = |what: &str, e: anyhow::Error| {
         eprintln!("error: cannot {what}: {e:#}");
         exit::INCOMPLETE
     };
-    let http = HttpClient::new().map_err(|e| fail("build the HTTP client", e))?;
+    let mut http = HttpClient::new().map_err(|e| fail("build the HTTP client", e))?;
+    if let Some(config) = config {
+        http = http.with_policy(config.network.policy());
+    }
+    if let Some(store) = store {
+        http = http.with_cache(store);
+    }
+    if let Some(dir) = &cli.record {
+        http = http.with_cassette(Cassette::Record(dir.clone()));
+    } else if let Some(dir) = &cli.replay {
+        http = http.with_cassette(Cassette::Replay(dir.clone()));
+    }
     let github_base = std::env::var("ROLLCALL_GITHUB_API")
         .unwrap_or_else(|_| "https://api.github.com".to_owned());
     let github = url::Url::parse(&github_base)

@@ -58,6 +58,67 @@ pub struct Config {
     pub plugins: BTreeMap<String, PluginConfig>,
     /// The policy defaults (`[policy]`).
     pub policy: PolicyConfig,
+    /// How upstreams are treated (`[network]`).
+    pub network: NetworkConfig,
+    /// What the store keeps (`[store]`).
+    pub store: StoreConfig,
+}
+
+/// `[network]`: retries, politeness and rate limits, for every upstream.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct NetworkConfig {
+    /// Retries after a connection error, a broken body or a 5xx.
+    pub retries: u32,
+    /// First back-off delay, milliseconds (doubled each retry, with jitter).
+    pub backoff_ms: u64,
+    /// Requests in flight per host.
+    pub per_host: usize,
+    /// Least time between two requests to one host, milliseconds.
+    pub politeness_ms: u64,
+    /// Longest `Retry-After` a run waits for, seconds.
+    pub max_retry_wait_secs: u64,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        let d = crate::net::NetPolicy::default();
+        Self {
+            retries: d.retries,
+            backoff_ms: d.backoff.as_millis() as u64,
+            per_host: d.per_host,
+            politeness_ms: d.politeness.as_millis() as u64,
+            max_retry_wait_secs: d.max_wait.as_secs(),
+        }
+    }
+}
+
+impl NetworkConfig {
+    /// The client policy.
+    pub fn policy(&self) -> crate::net::NetPolicy {
+        crate::net::NetPolicy {
+            retries: self.retries.min(10),
+            backoff: std::time::Duration::from_millis(self.backoff_ms),
+            per_host: self.per_host.max(1),
+            politeness: std::time::Duration::from_millis(self.politeness_ms),
+            max_wait: std::time::Duration::from_secs(self.max_retry_wait_secs),
+        }
+    }
+}
+
+/// `[store]`: how long runs are kept.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct StoreConfig {
+    /// Runs older than this many days are pruned (their verdicts and poll records with them;
+    /// first-seen dates of releases and shipped versions are kept). 0 keeps everything.
+    pub retention_days: u32,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self { retention_days: 90 }
+    }
 }
 
 /// One `[[watch]]`.
@@ -312,6 +373,10 @@ struct RawConfig {
     distros: BTreeMap<Spanned<Name>, Distro>,
     #[serde(default)]
     plugins: BTreeMap<Spanned<Name>, PluginConfig>,
+    #[serde(default)]
+    network: NetworkConfig,
+    #[serde(default)]
+    store: StoreConfig,
 }
 
 impl Config {
@@ -347,6 +412,8 @@ impl Config {
                 .map(|(k, v)| (k.into_inner().into_string(), v))
                 .collect(),
             policy: raw.policy,
+            network: raw.network,
+            store: raw.store,
         };
         config.check()?;
         Ok(config)

@@ -107,6 +107,7 @@ mod tests {
                 r#"Bearer realm="https://auth.example/token",service="registry.example",scope="repository:library/ubuntu:pull""#.into(),
             )],
             body: Vec::new(),
+            revalidated: false,
         };
         let c = challenge(&response).expect("a challenge");
         assert_eq!(c.realm, "https://auth.example/token");

@@ -1,10 +1,22 @@
-//! The one HTTP client, used by the `http` import on behalf of trackers.
+//! The one HTTP client, used by the `http` import on behalf of trackers and by the distro
+//! sources.
 //!
 //! Redirects are followed here, not by reqwest, so that every hop is checked against the
 //! tracker's [`Grant`]. Bodies are read in chunks and abandoned as soon as they pass the cap, so
 //! a hostile or broken upstream cannot make the host buffer more than the cap.
+//!
+//! Politeness and resilience live here too, once for every caller: a concurrency limit and a
+//! delay per host; retries with exponential back-off and jitter after connection errors, broken
+//! bodies and 5xx; `Retry-After` / `X-RateLimit-Reset` honoured by pausing that host only;
+//! conditional requests (`If-None-Match`, `If-Modified-Since`) from the store's HTTP cache, so an
+//! unchanged upstream costs a `304`; gzip, brotli and zstd; record and replay.
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use super::cassette::{self, Cassette};
+use super::gate::{self, Gates, NetPolicy};
+use crate::store::{CachedResponse, Store};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION};
 use url::Url;
@@ -57,6 +69,8 @@ pub struct Fetched {
     pub headers: Vec<(String, String)>,
     /// The body, decompressed.
     pub body: Vec<u8>,
+    /// Served from the HTTP cache after the upstream answered `304 Not Modified`.
+    pub revalidated: bool,
 }
 
 /// Per-request limits.
@@ -68,21 +82,50 @@ pub struct RequestLimits {
     pub max_bytes: u64,
 }
 
-/// The shared client.
+/// The shared client; cheap to clone (clones share gates, cache and cassette).
 #[derive(Debug, Clone)]
 pub struct HttpClient {
     client: reqwest::Client,
+    policy: NetPolicy,
+    gates: Arc<Gates>,
+    cache: Option<Arc<Store>>,
+    cassette: Cassette,
 }
 
 impl HttpClient {
-    /// Builds the client: rustls, no automatic redirects, compressed transfers.
+    /// Builds the client: rustls, no automatic redirects, compressed transfers, the default
+    /// [`NetPolicy`], no cache.
     pub fn new() -> anyhow::Result<Self> {
         let client = reqwest::Client::builder()
             .user_agent(concat!("rollcall/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(10))
             .build()?;
-        Ok(Self { client })
+        Ok(Self {
+            client,
+            policy: NetPolicy::default(),
+            gates: Arc::new(Gates::default()),
+            cache: None,
+            cassette: Cassette::Off,
+        })
+    }
+
+    /// Uses `policy` for retries, per-host limits and rate-limit waits.
+    pub fn with_policy(mut self, policy: NetPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Revalidates with, and fills, the store's HTTP cache.
+    pub fn with_cache(mut self, store: Arc<Store>) -> Self {
+        self.cache = Some(store);
+        self
+    }
+
+    /// Records or replays exchanges.
+    pub fn with_cassette(mut self, cassette: Cassette) -> Self {
+        self.cassette = cassette;
+        self
     }
 
     /// GET `url` under `grant`, following redirects that the grant also allows.
@@ -123,28 +166,24 @@ impl HttpClient {
     ) -> Result<Fetched, FetchError> {
         let mut url = grant.check_str(url).map_err(FetchError::Denied)?;
         for _ in 0..=MAX_REDIRECTS {
-            let response = self
-                .client
-                .get(url.clone())
-                .headers(headers.clone())
-                .timeout(limits.timeout)
-                .send()
-                .await
-                .map_err(|e| network(&url, &e))?;
-            let status = response.status();
-            if status.is_redirection()
-                && let Some(location) = response.headers().get(LOCATION)
-            {
-                let next = location
-                    .to_str()
-                    .ok()
-                    .and_then(|l| url.join(l).ok())
-                    .ok_or_else(|| {
-                        FetchError::Denied(format!(
-                            "`{}` redirected to an unreadable location",
-                            redact(&url)
-                        ))
-                    })?;
+            let response = self.send(&url, &headers, limits).await?;
+            let location = (300..400)
+                .contains(&response.status)
+                .then(|| {
+                    response
+                        .headers
+                        .iter()
+                        .find(|(k, _)| k.as_str() == LOCATION.as_str())
+                        .map(|(_, v)| v.clone())
+                })
+                .flatten();
+            if let Some(location) = location {
+                let next = url.join(&location).ok().ok_or_else(|| {
+                    FetchError::Denied(format!(
+                        "`{}` redirected to an unreadable location",
+                        redact(&url)
+                    ))
+                })?;
                 grant.check(&next).map_err(|why| {
                     FetchError::Denied(format!("redirect from `{}`: {why}", redact(&url)))
                 })?;
@@ -154,12 +193,192 @@ impl HttpClient {
                 url = next;
                 continue;
             }
-            return read_body(url, response, limits.max_bytes).await;
+            return Ok(response);
         }
         Err(FetchError::Denied(format!(
             "`{}` redirected more than {MAX_REDIRECTS} times",
             redact(&url)
         )))
+    }
+}
+
+impl HttpClient {
+    /// One request (no redirect following): replayed, or sent through the host's gate with
+    /// retries, rate-limit pauses and revalidation; recorded when recording.
+    async fn send(
+        &self,
+        url: &Url,
+        headers: &HeaderMap,
+        limits: RequestLimits,
+    ) -> Result<Fetched, FetchError> {
+        if let Cassette::Replay(dir) = &self.cassette {
+            return cassette::replay(dir, url.as_str()).map_err(|message| FetchError::Network {
+                url: redact(url),
+                message,
+            });
+        }
+        let fetched = self.send_live(url, headers, limits).await?;
+        if let Cassette::Record(dir) = &self.cassette
+            && let Err(e) = cassette::record(dir, url.as_str(), &fetched)
+        {
+            tracing::warn!(url = %redact(url), "could not record the exchange: {e}");
+        }
+        Ok(fetched)
+    }
+
+    async fn send_live(
+        &self,
+        url: &Url,
+        headers: &HeaderMap,
+        limits: RequestLimits,
+    ) -> Result<Fetched, FetchError> {
+        let host = format!(
+            "{}:{}",
+            url.host_str().unwrap_or_default(),
+            url.port_or_known_default().unwrap_or_default()
+        );
+        let gate = self.gates.get(&host, self.policy.per_host);
+        // Credentialed requests are never cached: the cache is shared by every tracker.
+        let cacheable = !headers.contains_key(reqwest::header::AUTHORIZATION);
+        let cached = self
+            .cache
+            .as_ref()
+            .filter(|_| cacheable)
+            .and_then(|store| store.http_cached(url.as_str()));
+        let mut attempt = 0;
+        loop {
+            if let Some(wait) = gate.paused_for() {
+                if wait > self.policy.max_wait {
+                    return Ok(rate_limited_locally(&host, wait));
+                }
+                tracing::info!(%host, secs = wait.as_secs(), "waiting for the host's rate limit");
+                tokio::time::sleep(wait).await;
+            }
+            let permit = gate.enter(self.policy.politeness).await;
+            let mut request_headers = headers.clone();
+            if let Some(c) = &cached {
+                if let Some(etag) = c
+                    .etag
+                    .as_deref()
+                    .and_then(|v| HeaderValue::from_str(v).ok())
+                {
+                    request_headers.insert(reqwest::header::IF_NONE_MATCH, etag);
+                }
+                if let Some(lm) = c
+                    .last_modified
+                    .as_deref()
+                    .and_then(|v| HeaderValue::from_str(v).ok())
+                {
+                    request_headers.insert(reqwest::header::IF_MODIFIED_SINCE, lm);
+                }
+            }
+            let sent = self
+                .client
+                .get(url.clone())
+                .headers(request_headers)
+                .timeout(limits.timeout)
+                .send()
+                .await;
+            let retry = attempt < self.policy.retries;
+            let response = match sent {
+                Ok(r) => r,
+                Err(e) if retry => {
+                    drop(permit);
+                    tracing::info!(url = %redact(url), attempt, "retrying after: {}", network(url, &e));
+                    tokio::time::sleep(gate::backoff(self.policy.backoff, attempt)).await;
+                    attempt += 1;
+                    continue;
+                }
+                Err(e) => return Err(network(url, &e)),
+            };
+            let status = response.status().as_u16();
+            if status == 304
+                && let (Some(c), Some(store)) = (&cached, &self.cache)
+            {
+                let refreshed = CachedResponse {
+                    fetched_at: crate::store::now_rfc3339(),
+                    ..c.clone()
+                };
+                store.http_store(url.as_str(), &refreshed);
+                return Ok(Fetched {
+                    status: 200,
+                    headers: c.headers.clone(),
+                    body: c.body.clone(),
+                    revalidated: true,
+                });
+            }
+            let fetched = match read_body(url.clone(), response, limits.max_bytes).await {
+                Ok(f) => f,
+                Err(e @ FetchError::Network { .. }) if retry => {
+                    drop(permit);
+                    tracing::info!(url = %redact(url), attempt, "retrying after: {e}");
+                    tokio::time::sleep(gate::backoff(self.policy.backoff, attempt)).await;
+                    attempt += 1;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            drop(permit);
+            if gate::is_rate_limited(status, &fetched.headers) {
+                let wait = gate::requested_wait(&fetched.headers);
+                gate.pause(wait);
+                tracing::warn!(%host, secs = wait.as_secs(), status, "rate-limited; pausing this host");
+                if retry && wait <= self.policy.max_wait {
+                    attempt += 1;
+                    continue;
+                }
+                return Ok(fetched);
+            }
+            if status >= 500 && retry {
+                tracing::info!(url = %redact(url), attempt, status, "retrying after a server error");
+                tokio::time::sleep(gate::backoff(self.policy.backoff, attempt)).await;
+                attempt += 1;
+                continue;
+            }
+            if status == 200
+                && let Some(store) = self.cache.as_ref().filter(|_| cacheable)
+            {
+                let header = |name: &str| {
+                    fetched
+                        .headers
+                        .iter()
+                        .find(|(k, _)| k == name)
+                        .map(|(_, v)| v.clone())
+                };
+                let (etag, last_modified) = (header("etag"), header("last-modified"));
+                if etag.is_some() || last_modified.is_some() {
+                    store.http_store(
+                        url.as_str(),
+                        &CachedResponse {
+                            etag,
+                            last_modified,
+                            headers: fetched.headers.clone(),
+                            body: fetched.body.clone(),
+                            fetched_at: crate::store::now_rfc3339(),
+                        },
+                    );
+                }
+            }
+            return Ok(fetched);
+        }
+    }
+}
+
+/// The answer for a host paused longer than the run will wait: a `429` made here, with the
+/// time left, so trackers report it as the rate limit it is.
+fn rate_limited_locally(host: &str, wait: Duration) -> Fetched {
+    Fetched {
+        status: 429,
+        headers: vec![
+            ("retry-after".to_owned(), wait.as_secs().to_string()),
+            ("x-rollcall-paused".to_owned(), host.to_owned()),
+        ],
+        body: format!(
+            "rollcall paused requests to {host} for {} s at its request",
+            wait.as_secs()
+        )
+        .into_bytes(),
+        revalidated: false,
     }
 }
 
@@ -192,6 +411,7 @@ async fn read_body(
         status,
         headers,
         body,
+        revalidated: false,
     })
 }
 

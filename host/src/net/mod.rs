@@ -2,9 +2,13 @@
 //! them. Shared by the `http` and `github` imports (and, later, the distro sources).
 
 pub mod bearer;
+pub mod cassette;
 pub mod client;
+pub mod gate;
 pub mod github;
 pub mod policy;
 
+pub use cassette::Cassette;
 pub use client::{FetchError, Fetched, HttpClient, RequestLimits};
+pub use gate::NetPolicy;
 pub use policy::{Grant, HostRule};

@@ -141,6 +141,15 @@ pub(super) fn evaluate_watch(
                     Err((_, message)) => plain(f.error(Some(&found.version), message)),
                     Ok(data) => evaluate::evaluate(&f, data, &found.version),
                 };
+                if let Ok(UpstreamData {
+                    stale: Some(note), ..
+                }) = outcome
+                {
+                    evaluation
+                        .verdict
+                        .explanation
+                        .push_str(&format!(" [{note}]"));
+                }
                 if let Some((error, fetched_at)) = stale {
                     evaluation.verdict.explanation.push_str(&format!(
                         " [package list of {fetched_at}{}: the mirror failed: {error}]",

@@ -24,6 +24,7 @@ use crate::evaluate::Evaluation;
 use crate::model::UpstreamData;
 use crate::report::{Report, RunError};
 use crate::runtime::{MAX_CONCURRENT_POLLS, Plugin, PollOutcome, Runtime};
+use crate::store::Store;
 use crate::trackers;
 
 /// Why a run did not produce a report.
@@ -35,6 +36,9 @@ pub enum RunFailure {
     /// The command names something the config does not have.
     #[error("{0}")]
     Usage(String),
+    /// The run finished but could not be written to the store.
+    #[error("{0}")]
+    Store(String),
 }
 
 /// Why a watch has no upstream data: (error kind, message).
@@ -155,29 +159,82 @@ fn spawn_watch(
     }
 }
 
+/// What a run keeps for the store besides its report.
+#[derive(Default)]
+struct Memory {
+    polls: Vec<crate::store::PollRecord>,
+    answered: Vec<(String, String, String, UpstreamData)>,
+    merged: Vec<(String, UpstreamData)>,
+}
+
 /// The watch's upstream data: the releases source filtered, merged with the support source.
-/// A failing support source is reported in `errors` and leaves the releases to judge.
+/// A failing source is reported in `errors`; when the store has its last good answer, that
+/// stands in (and every verdict says how old it is). A failing support source leaves the
+/// releases to judge.
 fn combine(
     watch: &Watch,
     polled: Polled,
     errors: &mut Vec<RunError>,
+    store: Option<&Store>,
+    memory: &mut Memory,
 ) -> Result<UpstreamData, Failure> {
     let mut releases: Result<UpstreamData, Failure> =
         Err(("host".into(), "the poll did not finish".into()));
     let mut support = None;
+    let mut stale_notes = Vec::new();
     for (role, result) in polled {
         let tracker = match (role, &watch.support) {
             ("support", Some(s)) => s.tracker.get_ref(),
             _ => watch.tracker.get_ref(),
         };
-        let settled = settle(watch, tracker, result);
-        if let Err((kind, message)) = &settled {
-            errors.push(RunError {
+        if let Ok(outcome) = &result {
+            memory.polls.push(crate::store::PollRecord {
                 watch: watch.name.get_ref().to_string(),
-                tracker: Some(tracker.clone()),
-                kind: kind.clone(),
-                message: message.clone(),
+                role: role.to_owned(),
+                tracker: tracker.clone(),
+                duration_ms: outcome.duration.as_millis() as u64,
+                calls: outcome.usage.calls,
+                bytes: outcome.usage.bytes_in,
+                revalidated: outcome.usage.revalidated,
+                outcome: match &outcome.result {
+                    Ok(_) => "ok".to_owned(),
+                    Err(e) => serde_json::to_value(e.kind())
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_else(|| "plugin".into()),
+                },
+                error: outcome.result.as_ref().err().map(ToString::to_string),
             });
+        }
+        let mut settled = settle(watch, tracker, result);
+        match &settled {
+            Ok(data) => memory.answered.push((
+                watch.name.get_ref().to_string(),
+                role.to_owned(),
+                tracker.clone(),
+                data.clone(),
+            )),
+            Err((kind, message)) => {
+                errors.push(RunError {
+                    watch: watch.name.get_ref().to_string(),
+                    tracker: Some(tracker.clone()),
+                    kind: kind.clone(),
+                    message: message.clone(),
+                });
+                let last = store.and_then(|s| {
+                    s.last_good(watch.name.get_ref().as_str(), role)
+                        .ok()
+                        .flatten()
+                });
+                if let Some(last) = last {
+                    let age = crate::store::human_age(crate::store::age_seconds(&last.fetched_at));
+                    stale_notes.push(format!(
+                        "{role} from `{}` as of {}, {age} old: the last poll failed: {message}",
+                        last.tracker, last.fetched_at
+                    ));
+                    settled = Ok(last.data);
+                }
+            }
         }
         if role == "support" {
             support = Some((tracker.clone(), settled));
@@ -196,15 +253,47 @@ fn combine(
         )),
         None => {}
     }
+    if !stale_notes.is_empty() {
+        data.notes.extend(stale_notes.iter().cloned());
+        data.stale = Some(stale_notes.join("; "));
+    }
+    memory
+        .merged
+        .push((watch.name.get_ref().to_string(), data.clone()));
     Ok(data)
 }
 
-/// Runs every watch of `config` and evaluates them as of `today`.
+/// Reports how many watches have been polled, of how many.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// Where a run keeps what it learned, and how long.
+#[derive(Clone, Copy)]
+pub struct Keep<'a> {
+    /// The store.
+    pub store: &'a Store,
+    /// Runs older than this many days are pruned (0: never).
+    pub retention_days: u32,
+}
+
+/// Runs every watch of `config` and evaluates them as of `today`, keeping nothing.
 pub async fn check(
     config: &Config,
     runtime: Arc<Runtime>,
     today: Day,
 ) -> Result<Report, RunFailure> {
+    check_with(config, runtime, today, None, None).await
+}
+
+/// Runs every watch, with a store (last good data for failing upstreams; the run, its verdicts,
+/// releases and poll health written in one transaction at the end) and a progress callback.
+pub async fn check_with(
+    config: &Config,
+    runtime: Arc<Runtime>,
+    today: Day,
+    keep: Option<Keep<'_>>,
+    progress: Option<Progress<'_>>,
+) -> Result<Report, RunFailure> {
+    let started_at = crate::store::now_rfc3339();
     let loaded = load_trackers(config, &runtime).await?;
     let policies = load_policies(config, &runtime).await?;
     let limit = Arc::new(Semaphore::new(MAX_CONCURRENT_POLLS));
@@ -217,12 +306,16 @@ pub async fn check(
     // The polls run in their tasks while the distros are read.
     let shipped_lists = fetch_distros(config, &runtime, None).await;
     let mut polled: BTreeMap<usize, Polled> = BTreeMap::new();
+    let total = config.watches.len();
     while let Some(joined) = polls.join_next().await {
         match joined {
             Ok((index, result)) => {
                 polled.insert(index, result);
             }
             Err(e) => tracing::error!("a poll task failed: {e}"),
+        }
+        if let Some(report_progress) = progress {
+            report_progress(polled.len(), total);
         }
     }
 
@@ -260,21 +353,39 @@ pub async fn check(
             }
         }
     }
+    let mut memory = Memory::default();
     for (index, watch) in config.watches.iter().enumerate() {
         let outcome = combine(
             watch,
             polled.remove(&index).unwrap_or_default(),
             &mut errors,
+            keep.map(|k| k.store),
+            &mut memory,
         );
         let evaluations = judge.watch(watch, &outcome, None, &mut errors).await;
         verdicts.extend(evaluations.into_iter().map(|e| e.verdict));
     }
-    Ok(Report::new(
+    let report = Report::new(
         config.origin.to_string(),
         verdicts,
         errors,
         config.watches.len() as u32,
-    ))
+    );
+    if let Some(keep) = keep {
+        let record = crate::store::RunRecord {
+            started_at,
+            today: today.to_string(),
+            report: &report,
+            polls: memory.polls,
+            answered: memory.answered,
+            merged: memory.merged,
+        };
+        if let Err(e) = keep.store.record_run(&record, keep.retention_days) {
+            tracing::error!("the run was not stored: {e}");
+            return Err(RunFailure::Store(e.to_string()));
+        }
+    }
+    Ok(report)
 }
 
 /// What `rollcall explain` shows for one watch.
@@ -335,7 +446,7 @@ pub async fn explain(
         .filter_map(|(_, r)| r.as_ref().ok().map(|o| o.duration))
         .sum();
     let mut errors = Vec::new();
-    let outcome = combine(watch, polled, &mut errors);
+    let outcome = combine(watch, polled, &mut errors, None, &mut Memory::default());
     let polled = outcome
         .as_ref()
         .map(|data| (data.releases.len(), data.lines.len(), duration))

@@ -35,6 +35,8 @@ pub struct Usage {
     pub bytes_in: u64,
     /// Calls the host refused, with the reason.
     pub denials: Vec<String>,
+    /// Responses served from the HTTP cache after a `304`.
+    pub revalidated: u32,
 }
 
 /// Per-store state: one per poll, dropped with the store.
@@ -141,6 +143,7 @@ impl http::Host for HostState {
         Ok(match result {
             Ok(fetched) => {
                 self.usage.bytes_in += fetched.body.len() as u64;
+                self.usage.revalidated += u32::from(fetched.revalidated);
                 Ok(types::Response {
                     status: fetched.status,
                     headers: fetched.headers,

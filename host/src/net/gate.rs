@@ -1,0 +1,191 @@
+//! Politeness per host: a concurrency limit, a delay between requests, and a pause when the
+//! host says it is rate-limiting (429, or GitHub's 403 with `x-ratelimit-remaining: 0`). A
+//! pause stops that host only; every other host goes on.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+/// How the client treats upstreams.
+#[derive(Debug, Clone, Copy)]
+pub struct NetPolicy {
+    /// Retries after a connection error, a broken body or a 5xx (so `retries + 1` attempts).
+    pub retries: u32,
+    /// First back-off delay; doubled each retry, plus up to as much again of jitter.
+    pub backoff: Duration,
+    /// Requests in flight per host.
+    pub per_host: usize,
+    /// Least time between two requests to one host.
+    pub politeness: Duration,
+    /// Longest `Retry-After` waited for inside a run; a longer one fails the request at once
+    /// with the rate-limit error (the host stays paused for the rest of the run).
+    pub max_wait: Duration,
+}
+
+impl Default for NetPolicy {
+    fn default() -> Self {
+        Self {
+            retries: 2,
+            backoff: Duration::from_millis(200),
+            per_host: 4,
+            politeness: Duration::ZERO,
+            max_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+/// One host's state.
+#[derive(Debug)]
+pub struct Gate {
+    slots: Semaphore,
+    paused_until: Mutex<Option<Instant>>,
+    last_request: Mutex<Option<Instant>>,
+}
+
+impl Gate {
+    /// Waits for a slot and the politeness delay.
+    pub async fn enter(&self, politeness: Duration) -> Option<SemaphorePermit<'_>> {
+        let permit = self.slots.acquire().await.ok();
+        if !politeness.is_zero() {
+            let wait = {
+                let mut last = self
+                    .last_request
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let now = Instant::now();
+                let next = last.map_or(now, |l| (l + politeness).max(now));
+                *last = Some(next);
+                next - now
+            };
+            tokio::time::sleep(wait).await;
+        }
+        permit
+    }
+
+    /// How long the host asked to be left alone, from now.
+    pub fn paused_for(&self) -> Option<Duration> {
+        let until = *self
+            .paused_until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        until.and_then(|u| u.checked_duration_since(Instant::now()))
+    }
+
+    /// Pauses the host for `wait` (never shortens a longer pause).
+    pub fn pause(&self, wait: Duration) {
+        let mut until = self
+            .paused_until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let new = Instant::now() + wait;
+        if until.is_none_or(|u| u < new) {
+            *until = Some(new);
+        }
+    }
+}
+
+/// Every host's gate.
+#[derive(Debug, Default)]
+pub struct Gates {
+    hosts: Mutex<HashMap<String, Arc<Gate>>>,
+}
+
+impl Gates {
+    /// The gate of `host` (`example.org:443`).
+    pub fn get(&self, host: &str, per_host: usize) -> Arc<Gate> {
+        let mut hosts = self
+            .hosts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        hosts
+            .entry(host.to_owned())
+            .or_insert_with(|| {
+                Arc::new(Gate {
+                    slots: Semaphore::new(per_host.max(1)),
+                    paused_until: Mutex::new(None),
+                    last_request: Mutex::new(None),
+                })
+            })
+            .clone()
+    }
+}
+
+/// The wait a rate-limited response asks for: `Retry-After` (seconds or an HTTP date), else
+/// `X-RateLimit-Reset` (Unix seconds), else one minute.
+pub fn requested_wait(headers: &[(String, String)]) -> Duration {
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+    };
+    if let Some(value) = header("retry-after") {
+        if let Ok(seconds) = value.parse::<u64>() {
+            return Duration::from_secs(seconds);
+        }
+        if let Ok(when) =
+            time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822)
+        {
+            let left = when - time::OffsetDateTime::now_utc();
+            return Duration::from_secs(left.whole_seconds().max(0) as u64);
+        }
+    }
+    if let Some(reset) = header("x-ratelimit-reset").and_then(|v| v.parse::<i64>().ok()) {
+        let left = reset - time::OffsetDateTime::now_utc().unix_timestamp();
+        return Duration::from_secs(left.max(0) as u64);
+    }
+    Duration::from_secs(60)
+}
+
+/// True for a response that says the client is over its rate limit.
+pub fn is_rate_limited(status: u16, headers: &[(String, String)]) -> bool {
+    let spent = headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("x-ratelimit-remaining") && v.trim() == "0");
+    status == 429 || (status == 403 && spent)
+}
+
+/// `base × 2^attempt`, plus up to as much again of jitter, at most 30 seconds.
+pub fn backoff(base: Duration, attempt: u32) -> Duration {
+    use std::hash::{BuildHasher, Hasher};
+    let exp = base.saturating_mul(1 << attempt.min(8));
+    let noise = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    let jitter = exp.mul_f64((noise % 1_000) as f64 / 1_000.0);
+    (exp + jitter).min(Duration::from_secs(30))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_come_from_retry_after_or_the_reset_time() {
+        let h = |k: &str, v: &str| vec![(k.to_owned(), v.to_owned())];
+        assert_eq!(
+            requested_wait(&h("retry-after", "7")),
+            Duration::from_secs(7)
+        );
+        let reset = time::OffsetDateTime::now_utc().unix_timestamp() + 30;
+        let wait = requested_wait(&h("x-ratelimit-reset", &reset.to_string()));
+        assert!((28..=30).contains(&wait.as_secs()), "{wait:?}");
+        assert_eq!(requested_wait(&[]), Duration::from_secs(60));
+        assert!(is_rate_limited(429, &[]));
+        assert!(is_rate_limited(403, &h("x-ratelimit-remaining", "0")));
+        assert!(!is_rate_limited(403, &[]));
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_a_ceiling() {
+        let base = Duration::from_millis(100);
+        for attempt in 0..4 {
+            let d = backoff(base, attempt);
+            let exp = base * (1 << attempt);
+            assert!(d >= exp && d <= exp * 2, "{attempt}: {d:?}");
+        }
+        assert!(backoff(base, 30) <= Duration::from_secs(30));
+    }
+}

@@ -1,0 +1,118 @@
+//! The schema, as a list of migrations applied in order; `PRAGMA user_version` records how
+//! many have run. A migration is never edited once released: changes are new entries.
+
+use super::{Store, StoreError};
+
+/// Each entry moves the schema from version `index` to `index + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: runs, verdicts, poll health, releases, lines, shipped versions, last good data, HTTP cache.
+    "
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        today TEXT NOT NULL,
+        config TEXT NOT NULL,
+        watches INTEGER NOT NULL,
+        report TEXT NOT NULL
+    );
+    CREATE TABLE verdicts (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        watch TEXT NOT NULL,
+        distro TEXT NOT NULL,
+        package TEXT NOT NULL,
+        status TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        verdict TEXT NOT NULL
+    );
+    CREATE INDEX verdicts_by_run ON verdicts(run_id);
+    CREATE TABLE polls (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        watch TEXT NOT NULL,
+        role TEXT NOT NULL,
+        tracker TEXT NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        calls INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        revalidated INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        error TEXT
+    );
+    CREATE INDEX polls_by_run ON polls(run_id);
+    CREATE TABLE releases (
+        watch TEXT NOT NULL,
+        version TEXT NOT NULL,
+        date TEXT,
+        prerelease INTEGER NOT NULL,
+        line TEXT,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        gone_since TEXT,
+        PRIMARY KEY (watch, version)
+    );
+    CREATE TABLE lines (
+        watch TEXT NOT NULL,
+        name TEXT NOT NULL,
+        end_of_life TEXT,
+        is_eol INTEGER NOT NULL,
+        lts INTEGER NOT NULL,
+        latest TEXT,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        gone_since TEXT,
+        PRIMARY KEY (watch, name)
+    );
+    CREATE TABLE shipped (
+        distro TEXT NOT NULL,
+        package TEXT NOT NULL,
+        version TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        PRIMARY KEY (distro, package, version)
+    );
+    CREATE TABLE upstream (
+        watch TEXT NOT NULL,
+        role TEXT NOT NULL,
+        tracker TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (watch, role)
+    );
+    CREATE TABLE http_cache (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        headers TEXT NOT NULL,
+        body BLOB NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    ",
+];
+
+/// The schema version this binary writes.
+pub const CURRENT: i64 = MIGRATIONS.len() as i64;
+
+impl Store {
+    /// Applies the migrations the file has not seen, each in its own transaction.
+    pub(super) fn migrate(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let found: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.query_error(e))?;
+        if found > CURRENT {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found,
+                known: CURRENT,
+            });
+        }
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let tx = conn.transaction().map_err(|e| self.query_error(e))?;
+            tx.execute_batch(sql).map_err(|e| self.query_error(e))?;
+            tx.pragma_update(None, "user_version", index as i64 + 1)
+                .map_err(|e| self.query_error(e))?;
+            tx.commit().map_err(|e| self.query_error(e))?;
+        }
+        Ok(())
+    }
+}

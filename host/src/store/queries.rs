@@ -1,0 +1,492 @@
+//! What the rest of rollcall asks of the store.
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::{Store, StoreError};
+use crate::evaluate::Verdict;
+use crate::model::UpstreamData;
+use crate::report::Report;
+
+/// The health of one poll, as the run saw it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PollRecord {
+    /// The watch.
+    pub watch: String,
+    /// `releases` or `support`.
+    pub role: String,
+    /// The tracker.
+    pub tracker: String,
+    /// Wall time.
+    pub duration_ms: u64,
+    /// HTTP calls made.
+    pub calls: u32,
+    /// Bytes received.
+    pub bytes: u64,
+    /// Responses served from the HTTP cache after a `304`.
+    pub revalidated: u32,
+    /// `ok`, or the error kind.
+    pub outcome: String,
+    /// The error message.
+    pub error: Option<String>,
+}
+
+/// One finished run, written in one transaction.
+#[derive(Debug)]
+pub struct RunRecord<'a> {
+    /// When it started, RFC 3339.
+    pub started_at: String,
+    /// The day it evaluated as of.
+    pub today: String,
+    /// The report it produced.
+    pub report: &'a Report,
+    /// Every poll's health.
+    pub polls: Vec<PollRecord>,
+    /// Each source that answered: (watch, role, tracker, what it returned).
+    pub answered: Vec<(String, String, String, UpstreamData)>,
+    /// Each watch's merged data, for release and line history: (watch, data).
+    pub merged: Vec<(String, UpstreamData)>,
+}
+
+/// The last good answer of a watch's source.
+#[derive(Debug, Clone)]
+pub struct StaleData {
+    /// The tracker that gave it.
+    pub tracker: String,
+    /// When, RFC 3339.
+    pub fetched_at: String,
+    /// What it returned.
+    pub data: UpstreamData,
+}
+
+/// One change for `rollcall report`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Change {
+    /// An upstream release seen for the first time.
+    NewRelease {
+        /// The watch.
+        watch: String,
+        /// The version.
+        version: String,
+        /// Its publication day, when known.
+        date: Option<String>,
+        /// When rollcall first saw it.
+        first_seen: String,
+    },
+    /// A release that disappeared upstream.
+    GoneRelease {
+        /// The watch.
+        watch: String,
+        /// The version.
+        version: String,
+        /// When rollcall noticed.
+        gone_since: String,
+    },
+    /// A verdict whose status changed between the two runs compared.
+    VerdictChanged {
+        /// The watch.
+        watch: String,
+        /// The distro.
+        distro: String,
+        /// The package.
+        package: String,
+        /// Status before (`none` when the verdict is new).
+        from: String,
+        /// Status now.
+        to: String,
+        /// The explanation now.
+        explanation: String,
+    },
+    /// A line at or near its end of life in the newest run.
+    EndOfLife {
+        /// The watch.
+        watch: String,
+        /// The distro.
+        distro: String,
+        /// The package.
+        package: String,
+        /// `eol` or `eol-soon`.
+        status: String,
+        /// The line.
+        line: Option<String>,
+        /// The end-of-life day.
+        eol: Option<String>,
+    },
+}
+
+/// What changed since a moment.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Changes {
+    /// The moment, RFC 3339.
+    pub since: String,
+    /// The newest run compared, RFC 3339.
+    pub latest_run: Option<String>,
+    /// The run it is compared with (the last one before `since`), RFC 3339.
+    pub baseline_run: Option<String>,
+    /// The changes, newest first within each kind.
+    pub changes: Vec<Change>,
+}
+
+impl Store {
+    /// Writes a finished run and everything learned in it, in one transaction; prunes runs
+    /// older than `retention_days` (first-seen dates are kept: they live in other tables).
+    pub fn record_run(&self, run: &RunRecord<'_>, retention_days: u32) -> Result<i64, StoreError> {
+        let mut conn = self.conn();
+        let fail = |e: rusqlite::Error| self.query_error(e);
+        let tx = conn.transaction().map_err(fail)?;
+        let now = run.report.generated_at.clone();
+        let report_json = serde_json::to_string(run.report).unwrap_or_default();
+        tx.execute(
+            "INSERT INTO runs (started_at, finished_at, today, config, watches, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![run.started_at, now, run.today, run.report.config, run.report.summary.watches, report_json],
+        )
+        .map_err(fail)?;
+        let run_id = tx.last_insert_rowid();
+        {
+            let mut insert = tx
+                .prepare("INSERT INTO verdicts (run_id, watch, distro, package, status, severity, verdict) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                .map_err(fail)?;
+            let mut shipped = tx
+                .prepare("INSERT INTO shipped (distro, package, version, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)
+                          ON CONFLICT (distro, package, version) DO UPDATE SET last_seen = excluded.last_seen")
+                .map_err(fail)?;
+            for v in &run.report.verdicts {
+                insert
+                    .execute(params![
+                        run_id,
+                        v.watch,
+                        v.distro,
+                        v.package,
+                        v.status.as_str(),
+                        v.severity.as_str(),
+                        serde_json::to_string(v).unwrap_or_default()
+                    ])
+                    .map_err(fail)?;
+                if let Some(version) = &v.shipped {
+                    shipped
+                        .execute(params![v.distro, v.package, version, now])
+                        .map_err(fail)?;
+                }
+            }
+            let mut poll = tx
+                .prepare("INSERT INTO polls (run_id, watch, role, tracker, duration_ms, calls, bytes, revalidated, outcome, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+                .map_err(fail)?;
+            for p in &run.polls {
+                poll.execute(params![
+                    run_id,
+                    p.watch,
+                    p.role,
+                    p.tracker,
+                    p.duration_ms,
+                    p.calls,
+                    p.bytes,
+                    p.revalidated,
+                    p.outcome,
+                    p.error
+                ])
+                .map_err(fail)?;
+            }
+            let mut upstream = tx
+                .prepare("INSERT INTO upstream (watch, role, tracker, fetched_at, data) VALUES (?1, ?2, ?3, ?4, ?5)
+                          ON CONFLICT (watch, role) DO UPDATE SET tracker = excluded.tracker, fetched_at = excluded.fetched_at, data = excluded.data")
+                .map_err(fail)?;
+            for (watch, role, tracker, data) in &run.answered {
+                upstream
+                    .execute(params![
+                        watch,
+                        role,
+                        tracker,
+                        now,
+                        serde_json::to_string(data).unwrap_or_default()
+                    ])
+                    .map_err(fail)?;
+            }
+            let mut release = tx
+                .prepare("INSERT INTO releases (watch, version, date, prerelease, line, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+                          ON CONFLICT (watch, version) DO UPDATE SET last_seen = excluded.last_seen, gone_since = NULL,
+                              date = coalesce(excluded.date, releases.date), line = coalesce(excluded.line, releases.line)")
+                .map_err(fail)?;
+            let mut gone = tx
+                .prepare("UPDATE releases SET gone_since = ?2 WHERE watch = ?1 AND last_seen < ?2 AND gone_since IS NULL")
+                .map_err(fail)?;
+            let mut line = tx
+                .prepare("INSERT INTO lines (watch, name, end_of_life, is_eol, lts, latest, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+                          ON CONFLICT (watch, name) DO UPDATE SET end_of_life = excluded.end_of_life, is_eol = excluded.is_eol,
+                              lts = excluded.lts, latest = excluded.latest, last_seen = excluded.last_seen, gone_since = NULL")
+                .map_err(fail)?;
+            let mut gone_line = tx
+                .prepare("UPDATE lines SET gone_since = ?2 WHERE watch = ?1 AND last_seen < ?2 AND gone_since IS NULL")
+                .map_err(fail)?;
+            for (watch, data) in &run.merged {
+                for r in &data.releases {
+                    release
+                        .execute(params![
+                            watch,
+                            r.version,
+                            r.date.map(|d| d.to_string()),
+                            r.prerelease,
+                            r.line,
+                            now
+                        ])
+                        .map_err(fail)?;
+                }
+                gone.execute(params![watch, now]).map_err(fail)?;
+                for l in &data.lines {
+                    line.execute(params![
+                        watch,
+                        l.name,
+                        l.end_of_life.map(|d| d.to_string()),
+                        l.is_eol,
+                        l.lts,
+                        l.latest,
+                        now
+                    ])
+                    .map_err(fail)?;
+                }
+                gone_line.execute(params![watch, now]).map_err(fail)?;
+            }
+        }
+        if retention_days > 0 {
+            let cutoff =
+                time::OffsetDateTime::now_utc() - time::Duration::days(retention_days.into());
+            let cutoff = cutoff
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
+            tx.execute("DELETE FROM runs WHERE finished_at < ?1", params![cutoff])
+                .map_err(fail)?;
+        }
+        tx.commit().map_err(fail)?;
+        Ok(run_id)
+    }
+
+    /// The last good answer of `watch`'s `role` source, if any.
+    pub fn last_good(&self, watch: &str, role: &str) -> Result<Option<StaleData>, StoreError> {
+        let conn = self.conn();
+        let row: Option<(String, String, String)> = conn
+            .query_row(
+                "SELECT tracker, fetched_at, data FROM upstream WHERE watch = ?1 AND role = ?2",
+                params![watch, role],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(|e| self.query_error(e))?;
+        Ok(row.and_then(|(tracker, fetched_at, data)| {
+            Some(StaleData {
+                tracker,
+                fetched_at,
+                data: serde_json::from_str(&data).ok()?,
+            })
+        }))
+    }
+
+    /// How many complete runs the store holds.
+    pub fn run_count(&self) -> Result<i64, StoreError> {
+        self.conn()
+            .query_row("SELECT count(*) FROM runs", [], |r| r.get(0))
+            .map_err(|e| self.query_error(e))
+    }
+
+    /// The report of the newest run, if any.
+    pub fn latest_report(&self) -> Result<Option<Report>, StoreError> {
+        let conn = self.conn();
+        let json: Option<String> = conn
+            .query_row(
+                "SELECT report FROM runs ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.query_error(e))?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
+    /// Every release of `watch` the store knows: (version, first_seen, gone_since).
+    pub fn releases(
+        &self,
+        watch: &str,
+    ) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare("SELECT version, first_seen, gone_since FROM releases WHERE watch = ?1 ORDER BY first_seen, version")
+            .map_err(|e| self.query_error(e))?;
+        let rows = stmt
+            .query_map(params![watch], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(|e| self.query_error(e))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| self.query_error(e))
+    }
+
+    /// What changed since `since` (RFC 3339): new and vanished releases, verdicts whose status
+    /// moved between the last run before `since` and the newest run, and lines at or near their
+    /// end of life in the newest run.
+    pub fn changes_since(&self, since: &str) -> Result<Changes, StoreError> {
+        let conn = self.conn();
+        let fail = |e: rusqlite::Error| self.query_error(e);
+        let mut out = Changes {
+            since: since.to_owned(),
+            ..Changes::default()
+        };
+        let mut stmt = conn
+            .prepare("SELECT watch, version, date, first_seen FROM releases WHERE first_seen >= ?1 ORDER BY first_seen DESC, watch, version")
+            .map_err(fail)?;
+        let rows = stmt
+            .query_map(params![since], |r| {
+                Ok(Change::NewRelease {
+                    watch: r.get(0)?,
+                    version: r.get(1)?,
+                    date: r.get(2)?,
+                    first_seen: r.get(3)?,
+                })
+            })
+            .map_err(fail)?;
+        for row in rows {
+            out.changes.push(row.map_err(fail)?);
+        }
+        let mut stmt = conn
+            .prepare("SELECT watch, version, gone_since FROM releases WHERE gone_since >= ?1 ORDER BY gone_since DESC, watch, version")
+            .map_err(fail)?;
+        let rows = stmt
+            .query_map(params![since], |r| {
+                Ok(Change::GoneRelease {
+                    watch: r.get(0)?,
+                    version: r.get(1)?,
+                    gone_since: r.get(2)?,
+                })
+            })
+            .map_err(fail)?;
+        for row in rows {
+            out.changes.push(row.map_err(fail)?);
+        }
+        let latest: Option<(i64, String)> = conn
+            .query_row(
+                "SELECT id, finished_at FROM runs ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(fail)?;
+        let Some((latest_id, latest_at)) = latest else {
+            return Ok(out);
+        };
+        out.latest_run = Some(latest_at);
+        let baseline: Option<(i64, String)> = conn
+            .query_row(
+                "SELECT id, finished_at FROM runs WHERE finished_at < ?1 ORDER BY id DESC LIMIT 1",
+                params![since],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(fail)?;
+        let verdicts = |run: i64| -> Result<Vec<Verdict>, StoreError> {
+            let mut stmt = conn
+                .prepare("SELECT verdict FROM verdicts WHERE run_id = ?1")
+                .map_err(fail)?;
+            let rows = stmt
+                .query_map(params![run], |r| r.get::<_, String>(0))
+                .map_err(fail)?;
+            let mut out = Vec::new();
+            for row in rows {
+                if let Ok(v) = serde_json::from_str::<Verdict>(&row.map_err(fail)?) {
+                    out.push(v);
+                }
+            }
+            Ok(out)
+        };
+        let now = verdicts(latest_id)?;
+        let before = match &baseline {
+            Some((id, at)) => {
+                out.baseline_run = Some(at.clone());
+                verdicts(*id)?
+            }
+            None => Vec::new(),
+        };
+        for v in &now {
+            let previous = before
+                .iter()
+                .find(|b| b.watch == v.watch && b.distro == v.distro && b.package == v.package);
+            let from = previous.map_or("none", |b| b.status.as_str());
+            if from != v.status.as_str() {
+                out.changes.push(Change::VerdictChanged {
+                    watch: v.watch.clone(),
+                    distro: v.distro.clone(),
+                    package: v.package.clone(),
+                    from: from.to_owned(),
+                    to: v.status.as_str().to_owned(),
+                    explanation: v.explanation.clone(),
+                });
+            }
+            if matches!(
+                v.status,
+                crate::evaluate::Status::Eol | crate::evaluate::Status::EolSoon
+            ) {
+                out.changes.push(Change::EndOfLife {
+                    watch: v.watch.clone(),
+                    distro: v.distro.clone(),
+                    package: v.package.clone(),
+                    status: v.status.as_str().to_owned(),
+                    line: v.line.clone(),
+                    eol: v.eol.map(|d| d.to_string()),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The cached response for `url`: (etag, last-modified, headers, body, fetched_at).
+    pub fn http_cached(&self, url: &str) -> Option<CachedResponse> {
+        let conn = self.conn();
+        conn.query_row(
+            "SELECT etag, last_modified, headers, body, fetched_at FROM http_cache WHERE url = ?1",
+            params![url],
+            |r| {
+                Ok(CachedResponse {
+                    etag: r.get(0)?,
+                    last_modified: r.get(1)?,
+                    headers: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
+                    body: r.get(3)?,
+                    fetched_at: r.get(4)?,
+                })
+            },
+        )
+        .optional()
+        .ok()
+        .flatten()
+    }
+
+    /// Remembers a `200` response that carries a validator.
+    pub fn http_store(&self, url: &str, response: &CachedResponse) {
+        let conn = self.conn();
+        let result = conn.execute(
+            "INSERT INTO http_cache (url, etag, last_modified, headers, body, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+                 headers = excluded.headers, body = excluded.body, fetched_at = excluded.fetched_at",
+            params![
+                url,
+                response.etag,
+                response.last_modified,
+                serde_json::to_string(&response.headers).unwrap_or_default(),
+                response.body,
+                response.fetched_at
+            ],
+        );
+        if let Err(e) = result {
+            tracing::warn!(%url, "could not cache a response: {e}");
+        }
+    }
+}
+
+/// A response kept for revalidation.
+#[derive(Debug, Clone)]
+pub struct CachedResponse {
+    /// `ETag`.
+    pub etag: Option<String>,
+    /// `Last-Modified`.
+    pub last_modified: Option<String>,
+    /// Response headers.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+    /// When it was fetched (or last revalidated), RFC 3339.
+    pub fetched_at: String,
+}
