@@ -3,8 +3,10 @@
 
 mod cli;
 mod config;
+mod crash;
 mod distros;
 mod filters;
+mod history;
 mod network;
 mod sandbox;
 mod support;

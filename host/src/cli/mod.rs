@@ -5,6 +5,7 @@ mod check;
 mod distro;
 mod explain;
 mod plugin;
+mod report;
 mod version;
 
 use std::path::PathBuf;
@@ -61,7 +62,7 @@ pub struct Cli {
     pub db: Option<PathBuf>,
 
     /// Use no store: remember nothing between runs (no history, no revalidation)
-    #[arg(long, global = true, conflicts_with = "db")]
+    #[arg(long, global = true)]
     pub no_store: bool,
 
     /// Write every HTTP exchange to a cassette directory (replay it with `--replay`)
@@ -89,6 +90,8 @@ pub enum Command {
     /// List, run and inspect trackers
     #[command(subcommand)]
     Plugin(plugin::PluginCommand),
+    /// What changed since a moment: new releases, end of life, verdicts that moved (from the store)
+    Report(report::ReportArgs),
     /// Compare versions and reduce distro versions to upstream ones
     #[command(subcommand)]
     Version(version::VersionCommand),
@@ -123,6 +126,7 @@ pub fn main() -> ExitCode {
             Command::Distro(ref command) => distro::run(&cli, command).await,
             Command::Explain(ref args) => explain::run(&cli, args).await,
             Command::Plugin(ref command) => plugin::run(&cli, command).await,
+            Command::Report(ref args) => report::run(&cli, args).await,
             Command::Version(ref command) => version::run(command),
         }
     });
