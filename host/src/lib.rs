@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod daemon;
 pub mod day;
 pub mod distros;
 pub mod evaluate;
@@ -17,6 +18,7 @@ pub mod policy;
 pub mod report;
 pub mod run;
 pub mod runtime;
+pub mod schedule;
 pub mod store;
 pub mod trackers;
 pub mod upstream;

@@ -4,6 +4,7 @@
 mod cli;
 mod config;
 mod crash;
+mod daemon;
 mod distros;
 mod filters;
 mod history;

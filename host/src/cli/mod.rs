@@ -2,6 +2,7 @@
 //! per subcommand; none of them holds business logic.
 
 mod check;
+mod daemon;
 mod distro;
 mod explain;
 mod plugin;
@@ -82,6 +83,8 @@ pub struct Cli {
 pub enum Command {
     /// Evaluate every watch: what distros ship against what upstream released and supports
     Check(check::CheckArgs),
+    /// Poll every watch on its schedule until stopped, storing each run
+    Daemon(daemon::DaemonArgs),
     /// List the configured distros and show what one ships
     #[command(subcommand)]
     Distro(distro::DistroCommand),
@@ -123,6 +126,7 @@ pub fn main() -> ExitCode {
     let code = runtime.block_on(async {
         match cli.command {
             Command::Check(ref args) => check::run(&cli, args).await,
+            Command::Daemon(ref args) => daemon::run(&cli, args).await,
             Command::Distro(ref command) => distro::run(&cli, command).await,
             Command::Explain(ref args) => explain::run(&cli, args).await,
             Command::Plugin(ref command) => plugin::run(&cli, command).await,

@@ -167,6 +167,9 @@ pub struct Watch {
     /// A regular-expression replacement applied after the prefix is removed.
     #[serde(default)]
     pub rewrite: Option<Rewrite>,
+    /// When `rollcall daemon` polls this watch (cron; default every six hours).
+    #[serde(default)]
+    pub schedule: Option<crate::schedule::Schedule>,
 }
 
 /// A watch's `support` table: the tracker that gives release lines and support dates.
