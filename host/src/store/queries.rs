@@ -370,37 +370,40 @@ impl Store {
             return Ok(out);
         };
         out.latest_run = Some(latest_at);
-        let baseline: Option<(i64, String)> = conn
+        let baseline: Option<String> = conn
             .query_row(
-                "SELECT id, finished_at FROM runs WHERE finished_at < ?1 ORDER BY id DESC LIMIT 1",
+                "SELECT finished_at FROM runs WHERE finished_at < ?1 ORDER BY id DESC LIMIT 1",
                 params![since],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| r.get(0),
             )
             .optional()
             .map_err(fail)?;
-        let verdicts = |run: i64| -> Result<Vec<Verdict>, StoreError> {
-            let mut stmt = conn
-                .prepare("SELECT verdict FROM verdicts WHERE run_id = ?1")
-                .map_err(fail)?;
+        // The newest verdict of each (watch, distro, package) on each side of `since`: daemon
+        // runs cover only the watches that were due, so runs are not compared whole.
+        let newest_per_key = |sql: &str| -> Result<Vec<Verdict>, StoreError> {
+            let mut stmt = conn.prepare(sql).map_err(fail)?;
             let rows = stmt
-                .query_map(params![run], |r| r.get::<_, String>(0))
+                .query_map(params![since], |r| r.get::<_, String>(0))
                 .map_err(fail)?;
-            let mut out = Vec::new();
+            let mut out: Vec<Verdict> = Vec::new();
             for row in rows {
-                if let Ok(v) = serde_json::from_str::<Verdict>(&row.map_err(fail)?) {
+                if let Ok(v) = serde_json::from_str::<Verdict>(&row.map_err(fail)?)
+                    && !out.iter().any(|o| {
+                        o.watch == v.watch && o.distro == v.distro && o.package == v.package
+                    })
+                {
                     out.push(v);
                 }
             }
             Ok(out)
         };
-        let now = verdicts(latest_id)?;
-        let before = match &baseline {
-            Some((id, at)) => {
-                out.baseline_run = Some(at.clone());
-                verdicts(*id)?
-            }
-            None => Vec::new(),
-        };
+        let now = newest_per_key(
+            "SELECT v.verdict FROM verdicts v JOIN runs r ON r.id = v.run_id WHERE r.finished_at >= ?1 ORDER BY r.id DESC",
+        )?;
+        let before = newest_per_key(
+            "SELECT v.verdict FROM verdicts v JOIN runs r ON r.id = v.run_id WHERE r.finished_at < ?1 ORDER BY r.id DESC",
+        )?;
+        out.baseline_run = baseline;
         for v in &now {
             let previous = before
                 .iter()
