@@ -358,15 +358,15 @@ impl Store {
         for row in rows {
             out.changes.push(row.map_err(fail)?);
         }
-        let latest: Option<(i64, String)> = conn
+        let latest: Option<String> = conn
             .query_row(
-                "SELECT id, finished_at FROM runs ORDER BY id DESC LIMIT 1",
+                "SELECT finished_at FROM runs ORDER BY id DESC LIMIT 1",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| r.get(0),
             )
             .optional()
             .map_err(fail)?;
-        let Some((latest_id, latest_at)) = latest else {
+        let Some(latest_at) = latest else {
             return Ok(out);
         };
         out.latest_run = Some(latest_at);
