@@ -64,19 +64,37 @@ impl Shipped {
     /// name, its newest version across architectures (an architecture that lags is not a second
     /// line).
     pub fn find(&self, pattern: &str) -> Result<Vec<&ShippedPackage>, String> {
-        let glob = globset::Glob::new(pattern)
-            .map_err(|e| format!("`{pattern}` is not a valid package pattern: {e}"))?
-            .compile_matcher();
-        let mut by_name: Vec<&ShippedPackage> = self
-            .packages
-            .iter()
-            .filter(|p| glob.is_match(&p.name))
-            .collect();
+        let literal = !pattern.contains(['*', '?', '[', '{', '\\']);
+        // Compiling a glob builds a regex: only for patterns that need one.
+        let glob = if literal {
+            None
+        } else {
+            Some(
+                globset::Glob::new(pattern)
+                    .map_err(|e| format!("`{pattern}` is not a valid package pattern: {e}"))?
+                    .compile_matcher(),
+            )
+        };
+        let is_match = |name: &str| match &glob {
+            Some(g) => g.is_match(name),
+            None => name == pattern,
+        };
+        let mut by_name: Vec<&ShippedPackage> = if literal {
+            // The list is sorted by name: a plain name is a binary search, not a scan of every
+            // package (a distro has tens of thousands; a config, hundreds of names).
+            let start = self.packages.partition_point(|p| p.name.as_str() < pattern);
+            self.packages[start..]
+                .iter()
+                .take_while(|p| p.name == pattern)
+                .collect()
+        } else {
+            self.packages.iter().filter(|p| is_match(&p.name)).collect()
+        };
         if by_name.is_empty() {
             by_name = self
                 .packages
                 .iter()
-                .filter(|p| p.source.as_deref().is_some_and(|s| glob.is_match(s)))
+                .filter(|p| p.source.as_deref().is_some_and(&is_match))
                 .collect();
         }
         let mut newest: std::collections::BTreeMap<&str, &ShippedPackage> = Default::default();

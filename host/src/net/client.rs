@@ -25,6 +25,10 @@ use super::policy::{Grant, redact};
 
 const MAX_REDIRECTS: usize = 5;
 
+/// Largest body kept in the HTTP cache: release indexes are small; a distro's package index
+/// (tens of MiB) has its own freshness check and is not worth a copy in the store.
+const MAX_CACHED_BODY: usize = 4 << 20;
+
 /// Headers a tracker may not set: credentials, and what would confuse the request.
 const FORBIDDEN_HEADERS: &[&str] = &[
     "authorization",
@@ -336,6 +340,7 @@ impl HttpClient {
                 continue;
             }
             if status == 200
+                && fetched.body.len() <= MAX_CACHED_BODY
                 && let Some(store) = self.cache.as_ref().filter(|_| cacheable)
             {
                 let header = |name: &str| {

@@ -294,6 +294,7 @@ pub async fn check_with(
     progress: Option<Progress<'_>>,
 ) -> Result<Report, RunFailure> {
     let started_at = crate::store::now_rfc3339();
+    let clock = std::time::Instant::now();
     let loaded = load_trackers(config, &runtime).await?;
     let policies = load_policies(config, &runtime).await?;
     let limit = Arc::new(Semaphore::new(MAX_CONCURRENT_POLLS));
@@ -319,6 +320,10 @@ pub async fn check_with(
         }
     }
 
+    tracing::info!(
+        ms = clock.elapsed().as_millis() as u64,
+        "polls and distros done"
+    );
     let judge = Judge {
         config,
         runtime: &runtime,
@@ -371,6 +376,7 @@ pub async fn check_with(
         errors,
         config.watches.len() as u32,
     );
+    tracing::info!(ms = clock.elapsed().as_millis() as u64, "judged");
     if let Some(keep) = keep {
         let record = crate::store::RunRecord {
             started_at,
@@ -384,6 +390,7 @@ pub async fn check_with(
             tracing::error!("the run was not stored: {e}");
             return Err(RunFailure::Store(e.to_string()));
         }
+        tracing::info!(ms = clock.elapsed().as_millis() as u64, "stored");
     }
     Ok(report)
 }

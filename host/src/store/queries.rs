@@ -439,19 +439,20 @@ impl Store {
     /// The cached response for `url`: (etag, last-modified, headers, body, fetched_at).
     pub fn http_cached(&self, url: &str) -> Option<CachedResponse> {
         let conn = self.conn();
-        conn.query_row(
-            "SELECT etag, last_modified, headers, body, fetched_at FROM http_cache WHERE url = ?1",
-            params![url],
-            |r| {
-                Ok(CachedResponse {
-                    etag: r.get(0)?,
-                    last_modified: r.get(1)?,
-                    headers: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
-                    body: r.get(3)?,
-                    fetched_at: r.get(4)?,
-                })
-            },
-        )
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT etag, last_modified, headers, body, fetched_at FROM http_cache WHERE url = ?1",
+            )
+            .ok()?;
+        stmt.query_row(params![url], |r| {
+            Ok(CachedResponse {
+                etag: r.get(0)?,
+                last_modified: r.get(1)?,
+                headers: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
+                body: r.get(3)?,
+                fetched_at: r.get(4)?,
+            })
+        })
         .optional()
         .ok()
         .flatten()

@@ -46,3 +46,60 @@ fn ages_read_like_people_write_them() {
     assert_eq!(human_age(90_000), "1 day");
     assert_eq!(human_age(3 * 86_400), "3 days");
 }
+
+fn run_with(store: &Store, versions: &[&str]) -> i64 {
+    let report = crate::report::Report::new("test.toml".into(), Vec::new(), Vec::new(), 1);
+    let data = crate::model::UpstreamData {
+        releases: versions
+            .iter()
+            .map(|v| crate::model::Release {
+                version: (*v).to_owned(),
+                date: None,
+                prerelease: false,
+                line: None,
+                url: None,
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let record = RunRecord {
+        started_at: now_rfc3339(),
+        today: "2026-11-26".into(),
+        report: &report,
+        polls: Vec::new(),
+        answered: vec![("w".into(), "releases".into(), "t".into(), data.clone())],
+        merged: vec![("w".into(), data)],
+    };
+    store.record_run(&record, 30).expect("stored")
+}
+
+#[test]
+fn vanished_releases_get_a_gone_since_and_old_runs_are_pruned() {
+    let store = Store::in_memory().expect("store");
+    let first = run_with(&store, &["1.0", "1.1"]);
+    // The first run is 40 days old by the time of the second one.
+    store
+        .conn()
+        .execute(
+            "UPDATE runs SET finished_at = '2000-01-01T00:00:00Z' WHERE id = ?1",
+            [first],
+        )
+        .expect("age the run");
+    store
+        .conn()
+        .execute("UPDATE releases SET last_seen = '2000-01-01T00:00:00Z'", [])
+        .expect("age the sightings");
+    run_with(&store, &["1.0"]);
+    let releases = store.releases("w").expect("releases");
+    let gone: Vec<(&str, bool)> = releases
+        .iter()
+        .map(|(v, _, g)| (v.as_str(), g.is_some()))
+        .collect();
+    assert_eq!(gone, [("1.0", false), ("1.1", true)]);
+    assert_eq!(
+        store.run_count().expect("runs"),
+        1,
+        "the 40-day-old run is pruned"
+    );
+    assert!(store.last_good("w", "releases").expect("query").is_some());
+}
