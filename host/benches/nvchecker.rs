@@ -4,7 +4,7 @@
 //! SQLite store, nvchecker's `newver` file). Both get 16 requests in flight.
 //!
 //! `cargo bench --bench nvchecker` (needs `nvchecker` on PATH: `pip install nvchecker`, and
-//! GNU time at /usr/bin/time). Prints wall time, CPU time and peak memory of each of 5 rounds,
+//! GNU time at /usr/bin/time). Prints wall time, CPU time and peak memory of each of 9 rounds,
 //! alternating the tools, then medians and ratios. Figures go to BENCHMARKS.md.
 
 use std::path::Path;
@@ -16,7 +16,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 const WATCHES: usize = 1_000;
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 9;
 const CONCURRENCY: usize = 16;
 
 fn page(i: usize) -> String {

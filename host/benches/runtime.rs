@@ -160,7 +160,7 @@ fn process_start() {
         version.push(run(&["--version"]));
     }
     let c = show(
-        "process start, plugin list, cold (compiles 2 trackers)",
+        "process start, plugin list, cold (compiles every built-in tracker)",
         cold,
     );
     let w = show("process start, plugin list, warm compiled cache", warm);

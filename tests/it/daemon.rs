@@ -47,7 +47,7 @@ async fn the_daemon_polls_on_schedule_and_stops_cleanly() {
             .kill_on_drop(true);
         cmd
     };
-    let daemon = command(&["daemon"]).spawn().expect("start the daemon");
+    let mut daemon = command(&["daemon"]).spawn().expect("start the daemon");
 
     // Runs accumulate: the first covers both watches, later ones the every-second watch only.
     let started = Instant::now();
@@ -59,10 +59,16 @@ async fn the_daemon_polls_on_schedule_and_stops_cleanly() {
         if runs >= 3 {
             break;
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "only {runs} runs after a minute"
-        );
+        if started.elapsed() > Duration::from_secs(60) || daemon.try_wait().ok().flatten().is_some()
+        {
+            daemon.start_kill().ok();
+            let out = daemon.wait_with_output().await.expect("wait");
+            panic!(
+                "only {runs} runs after {:?}; the daemon said:\n{}",
+                started.elapsed(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 

@@ -91,6 +91,9 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> u8 {
     });
     let bar = ProgressBar::new(args.format);
     let progress = |done: usize, total: usize| bar.show(done, total);
+    // The engine outlives the run: the process exits right after, without unmapping the
+    // plugin pool (see `cli::main`).
+    std::mem::forget(runtime.clone());
     let report = match run::check_with(
         &config,
         runtime,

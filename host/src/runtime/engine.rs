@@ -26,6 +26,9 @@ pub fn new_engine(max_memory: usize) -> anyhow::Result<Engine> {
     // copy-on-write: a tracker writes to most of its data pages, and each copy-on-write fault
     // flushes the TLB of every core running the process.
     config.memory_init_cow(false);
+    // Function tables are filled at instantiation: a poll calls through most of them anyway,
+    // and filling them lazily costs a fault-like trip through the runtime per first call.
+    config.table_lazy_init(false);
 
     let slots = (MAX_CONCURRENT_POLLS * 2) as u32;
     let mut pool = PoolingAllocationConfig::new();

@@ -93,10 +93,15 @@ const MIGRATIONS: &[&str] = &[
 pub const CURRENT: i64 = MIGRATIONS.len() as i64;
 
 impl Store {
-    /// Applies the migrations the file has not seen, each in its own transaction.
+    /// Applies the migrations the file has not seen, in one `IMMEDIATE` transaction: the
+    /// version is read under the write lock, so two processes opening a new store at once (a
+    /// daemon and a `check`) never both migrate it.
     pub(super) fn migrate(&self) -> Result<(), StoreError> {
         let mut conn = self.conn();
-        let found: i64 = conn
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| self.query_error(e))?;
+        let found: i64 = tx
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| self.query_error(e))?;
         if found > CURRENT {
@@ -106,13 +111,14 @@ impl Store {
                 known: CURRENT,
             });
         }
-        for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-            let tx = conn.transaction().map_err(|e| self.query_error(e))?;
-            tx.execute_batch(sql).map_err(|e| self.query_error(e))?;
-            tx.pragma_update(None, "user_version", index as i64 + 1)
-                .map_err(|e| self.query_error(e))?;
-            tx.commit().map_err(|e| self.query_error(e))?;
+        if found == CURRENT {
+            return Ok(());
         }
-        Ok(())
+        for sql in MIGRATIONS.iter().skip(found as usize) {
+            tx.execute_batch(sql).map_err(|e| self.query_error(e))?;
+        }
+        tx.pragma_update(None, "user_version", CURRENT)
+            .map_err(|e| self.query_error(e))?;
+        tx.commit().map_err(|e| self.query_error(e))
     }
 }

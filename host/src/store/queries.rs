@@ -136,7 +136,15 @@ impl Store {
         let fail = |e: rusqlite::Error| self.query_error(e);
         let tx = conn.transaction().map_err(fail)?;
         let now = run.report.generated_at.clone();
-        let report_json = serde_json::to_string(run.report).unwrap_or_default();
+        // The verdicts go to their own table; the run keeps the rest of the report.
+        let head = serde_json::json!({
+            "schema": run.report.schema,
+            "generated_at": run.report.generated_at,
+            "config": run.report.config,
+            "errors": run.report.errors,
+            "summary": run.report.summary,
+        });
+        let report_json = head.to_string();
         tx.execute(
             "INSERT INTO runs (started_at, finished_at, today, config, watches, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![run.started_at, now, run.today, run.report.config, run.report.summary.watches, report_json],
@@ -287,18 +295,32 @@ impl Store {
             .map_err(|e| self.query_error(e))
     }
 
-    /// The report of the newest run, if any.
+    /// The report of the newest run, if any (its verdicts from the verdicts table).
     pub fn latest_report(&self) -> Result<Option<Report>, StoreError> {
         let conn = self.conn();
-        let json: Option<String> = conn
+        let fail = |e: rusqlite::Error| self.query_error(e);
+        let row: Option<(i64, String)> = conn
             .query_row(
-                "SELECT report FROM runs ORDER BY id DESC LIMIT 1",
+                "SELECT id, report FROM runs ORDER BY id DESC LIMIT 1",
                 [],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
-            .map_err(|e| self.query_error(e))?;
-        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+            .map_err(fail)?;
+        let Some((id, head)) = row else {
+            return Ok(None);
+        };
+        let mut head: serde_json::Value = serde_json::from_str(&head).unwrap_or_default();
+        let mut stmt = conn
+            .prepare("SELECT verdict FROM verdicts WHERE run_id = ?1 ORDER BY rowid")
+            .map_err(fail)?;
+        let verdicts: Vec<serde_json::Value> = stmt
+            .query_map(params![id], |r| r.get::<_, String>(0))
+            .map_err(fail)?
+            .filter_map(|v| v.ok().and_then(|v| serde_json::from_str(&v).ok()))
+            .collect();
+        head["verdicts"] = serde_json::Value::Array(verdicts);
+        Ok(serde_json::from_value(head).ok())
     }
 
     /// Every release of `watch` the store knows: (version, first_seen, gone_since).

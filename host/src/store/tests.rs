@@ -102,4 +102,6 @@ fn vanished_releases_get_a_gone_since_and_old_runs_are_pruned() {
         "the 40-day-old run is pruned"
     );
     assert!(store.last_good("w", "releases").expect("query").is_some());
+    let report = store.latest_report().expect("query").expect("a report");
+    assert_eq!(report.config, "test.toml");
 }
