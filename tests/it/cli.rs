@@ -192,13 +192,7 @@ async fn exit_statuses_for_bad_config_and_failed_runs() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn plugin_run_prints_what_the_tracker_returned() {
-    let server = Server::start(vec![(
-        "/releases.json",
-        Reply::ok(support::fixture(
-            "kernel.org/releases-2020-12-14.excerpt.json",
-        )),
-    )])
-    .await;
+    let server = support::kernel_server().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let base = format!("base-url={}", server.url(""));
     let out = rollcall(dir.path(), &["plugin", "run", "kernel-org", "--set", &base]).await;

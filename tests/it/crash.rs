@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use rollcall::store::Store;
 
-use crate::support::{self, Reply, Server};
+use crate::support;
 
 const WATCHES: usize = 100;
 const KILLS: usize = 24;
@@ -44,13 +44,7 @@ fn whole_runs_only(db: &std::path::Path) -> i64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sigkill_at_random_points_leaves_only_whole_runs() {
-    let server = Server::start(vec![(
-        "/releases.json",
-        Reply::ok(support::fixture(
-            "kernel.org/releases-2020-12-14.excerpt.json",
-        )),
-    )])
-    .await;
+    let server = support::kernel_server().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let mut text =
         String::from("[distros.lab]\nkind = \"static\"\npackages = { kernel = \"5.10.1\" }\n\n");

@@ -5,17 +5,11 @@ use std::time::{Duration, Instant};
 
 use rollcall::store::Store;
 
-use crate::support::{self, Reply, Server};
+use crate::support;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_daemon_polls_on_schedule_and_stops_cleanly() {
-    let server = Server::start(vec![(
-        "/releases.json",
-        Reply::ok(support::fixture(
-            "kernel.org/releases-2020-12-14.excerpt.json",
-        )),
-    )])
-    .await;
+    let server = support::kernel_server().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let config = dir.path().join("rollcall.toml");
     std::fs::write(

@@ -158,13 +158,7 @@ async fn report_since_lists_new_releases_and_changed_verdicts() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_recorded_run_replays_without_the_network() {
-    let server = Server::start(vec![(
-        "/releases.json",
-        Reply::ok(support::fixture(
-            "kernel.org/releases-2020-12-14.excerpt.json",
-        )),
-    )])
-    .await;
+    let server = support::kernel_server().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let config = write_config(dir.path(), &server.url(""));
     let cassette = dir.path().join("cassette");

@@ -233,6 +233,15 @@ fn headers_seen(headers: &HashMap<String, String>, name: &str) -> Option<String>
     headers.get(name).cloned()
 }
 
+/// A loopback kernel.org: `/releases.json` is the recorded 2020-12-14 excerpt (5.10, 5.10.1).
+pub async fn kernel_server() -> Server {
+    Server::start(vec![(
+        "/releases.json",
+        Reply::ok(fixture("kernel.org/releases-2020-12-14.excerpt.json")),
+    )])
+    .await
+}
+
 /// The project root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
