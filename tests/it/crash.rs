@@ -81,19 +81,23 @@ async fn sigkill_at_random_points_leaves_only_whole_runs() {
     let started = Instant::now();
     let status = spawn().wait().await.expect("wait");
     assert!(status.success(), "{status:?}");
-    let full = started.elapsed();
+    // The window shrinks whenever a kill comes too late: under a loaded machine the timed run
+    // may have been slower than the ones being killed.
+    let mut window = started.elapsed();
     let mut runs = whole_runs_only(&db);
     assert_eq!(runs, 2);
 
     let mut killed_mid_run = 0;
     for _ in 0..KILLS {
         let mut child = spawn();
-        let at = Duration::from_micros(random_below(full.as_micros() as u64 * 11 / 10));
+        let at = Duration::from_micros(random_below(window.as_micros() as u64));
         tokio::time::sleep(at).await;
         let finished = child.try_wait().expect("try_wait").is_some();
         child.start_kill().ok();
         child.wait().await.expect("wait");
-        if !finished {
+        if finished {
+            window = window * 3 / 4;
+        } else {
             killed_mid_run += 1;
         }
         let now = whole_runs_only(&db);

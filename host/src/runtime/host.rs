@@ -9,7 +9,7 @@ use std::sync::Arc;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-use super::bindings::rollcall::plugin::{github, http, log, types};
+use super::bindings::rollcall::plugin::{github, http, log, text, types};
 use super::limits::{Limits, MemoryCap};
 use crate::net::github::GithubClient;
 use crate::net::{FetchError, Grant, HttpClient, RequestLimits};
@@ -214,6 +214,63 @@ impl github::Host for HostState {
                     .collect()
             })
             .map_err(github_error))
+    }
+}
+
+/// Most matches `regex-find-all` returns.
+const MAX_REGEX_MATCHES: u32 = 100_000;
+
+/// Compiled patterns, shared by every poll: a watch's pattern is compiled once per process.
+static REGEX_CACHE: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<String, regex::Regex>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// Most patterns kept compiled.
+const MAX_CACHED_PATTERNS: usize = 4_096;
+
+fn compiled(pattern: &str) -> Result<regex::Regex, String> {
+    let mut cache = REGEX_CACHE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(re) = cache.get(pattern) {
+        return Ok(re.clone());
+    }
+    // Size limits keep a hostile pattern from costing the host much memory or time.
+    let re = regex::RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .dfa_size_limit(2 << 20)
+        .build()
+        .map_err(|e| format!("`{pattern}` is not a regular expression the host accepts: {e}"))?;
+    if cache.len() >= MAX_CACHED_PATTERNS {
+        cache.clear();
+    }
+    cache.insert(pattern.to_owned(), re.clone());
+    Ok(re)
+}
+
+impl text::Host for HostState {
+    async fn regex_find_all(
+        &mut self,
+        pattern: String,
+        haystack: String,
+        limit: u32,
+    ) -> wasmtime::Result<Result<text::RegexMatches, types::Error>> {
+        let re = match compiled(&pattern) {
+            Ok(re) => re,
+            Err(e) => return Ok(Err(types::Error::Config(e))),
+        };
+        let names = re.capture_names().map(|n| n.map(str::to_owned)).collect();
+        let limit = limit.clamp(1, MAX_REGEX_MATCHES) as usize;
+        let matches = re
+            .captures_iter(&haystack)
+            .take(limit)
+            .map(|caps| {
+                caps.iter()
+                    .map(|group| group.map(|m| m.as_str().to_owned()))
+                    .collect()
+            })
+            .collect();
+        Ok(Ok(text::RegexMatches { names, matches }))
     }
 }
 

@@ -3,7 +3,7 @@
 //! `pattern` is matched against the whole page; each match's first capture group (or the group
 //! named `version`) is a version. An optional group named `date` (`YYYY-MM-DD`) gives its date.
 //! Duplicates are dropped, first match wins. The syntax is that of the `regex` crate (no
-//! look-around, no backreferences), through `regex-lite`.
+//! look-around, no backreferences); the host runs it (`rollcall_sdk::text`).
 
 use rollcall_sdk::{Error, Guest, PluginInfo, Release, Settings, UpstreamData};
 
@@ -30,29 +30,25 @@ impl Guest for RegexTracker {
         let settings = Settings::new(settings);
         let url = rollcall_sdk::http_url(&settings, "url")?;
         let pattern = settings.require("pattern")?;
-        let regex = regex_lite::Regex::new(pattern).map_err(|e| {
-            Error::config(format!(
-                "setting `pattern` is not a regular expression: {e}"
-            ))
-        })?;
-        if regex.captures_len() < 2 {
+        let text = rollcall_sdk::http::get_text(&url)?;
+        let found = rollcall_sdk::text::find_all(pattern, &text, 100_000)?;
+        if found.groups < 2 {
             return Err(Error::config(format!(
                 "setting `pattern` = `{pattern}` has no capture group; put the version in parentheses, as in `foo-([0-9.]+)\\.tar`"
             )));
         }
-        let text = rollcall_sdk::http::get_text(&url)?;
         let mut releases: Vec<Release> = Vec::new();
-        for captures in regex.captures_iter(&text) {
+        for captures in &found.list {
             let Some(version) = captures.name("version").or_else(|| captures.get(1)) else {
                 continue;
             };
-            let version = version.as_str().trim();
+            let version = version.trim();
             if version.is_empty() || releases.iter().any(|r| r.version == version) {
                 continue;
             }
             let date = captures
                 .name("date")
-                .map(|d| rollcall_sdk::date::iso_date(d.as_str()))
+                .map(rollcall_sdk::date::iso_date)
                 .transpose()?;
             releases.push(Release::new(version.to_owned(), date));
         }

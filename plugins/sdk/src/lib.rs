@@ -30,6 +30,7 @@ pub mod git;
 pub mod http;
 pub mod lines;
 mod settings;
+pub mod text;
 pub mod version;
 
 /// Re-exported so trackers parse JSON with the same version the SDK uses.
