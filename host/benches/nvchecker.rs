@@ -113,7 +113,6 @@ fn main() {
     rt.spawn(serve(listener, served.clone()));
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let pattern = r"foo-([0-9.]+)\.tar\.gz";
 
     let mut rollcall = format!(
         "[network]\nper-host = {CONCURRENCY}\n\n[distros.lab]\nkind = \"static\"\npackages = {{ {} }}\n\n",
@@ -128,6 +127,9 @@ fn main() {
     let mut old = serde_json::Map::new();
     for i in 0..WATCHES {
         let url = format!("http://127.0.0.1:{port}/p/{i}");
+        // A pattern of its own per package, as in a real config: neither tool may reuse one
+        // compiled expression for all 1,000.
+        let pattern = format!(r"foo-({i}\.[0-9.]+)\.tar\.gz");
         rollcall.push_str(&format!(
             "[[watch]]\nname = \"pkg{i}\"\ntracker = \"regex\"\nsettings = {{ url = \"{url}\", pattern = '{pattern}' }}\npackages = {{ lab = \"pkg{i}\" }}\n\n"
         ));

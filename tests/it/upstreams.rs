@@ -393,6 +393,38 @@ async fn regex_scrapes_a_cgit_tag_page() {
     .await;
     assert_eq!(&versions(&data)[..4], ["1.2.3", "1.2.2", "1.2.1", "1.2"]);
 
+    // Named groups give the version and its date; a pattern the host refuses is a config error.
+    server.set(
+        "/news",
+        Reply::ok(
+            "<li>2026-11-02: tool 1.4.2 released</li><li>2026-10-01: tool 1.4.1 released</li>",
+        ),
+    );
+    let named = ok(
+        "regex",
+        &[
+            ("url", &server.url("/news")),
+            (
+                "pattern",
+                r"(?P<date>\d{4}-\d\d-\d\d): tool (?P<version>[0-9.]+) released",
+            ),
+        ],
+        &server,
+    )
+    .await;
+    assert_eq!(versions(&named), ["1.4.2", "1.4.1"]);
+    assert_eq!(named.releases[0].date, day("2026-11-02"));
+    let refused = poll(
+        "regex",
+        &[("url", &server.url("/news")), ("pattern", "(unclosed")],
+        &server,
+    )
+    .await;
+    assert!(
+        matches!(&refused, Err(e) if e.kind() == ErrorKind::Config),
+        "{refused:?}"
+    );
+
     let no_group = poll(
         "regex",
         &[

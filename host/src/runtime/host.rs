@@ -221,24 +221,27 @@ impl github::Host for HostState {
 const MAX_REGEX_MATCHES: u32 = 100_000;
 
 /// Compiled patterns, shared by every poll: a watch's pattern is compiled once per process.
+/// `regex-lite` (a PikeVM with a small compiled form): trackers' patterns are many and
+/// distinct and their pages small, so compile time and memory matter more than search speed;
+/// the full `regex` crate's automata cost more to build than they save here (BENCHMARKS.md,
+/// "1,000 watches").
 static REGEX_CACHE: std::sync::LazyLock<
-    std::sync::Mutex<std::collections::HashMap<String, regex::Regex>>,
+    std::sync::Mutex<std::collections::HashMap<String, regex_lite::Regex>>,
 > = std::sync::LazyLock::new(Default::default);
 
 /// Most patterns kept compiled.
-const MAX_CACHED_PATTERNS: usize = 4_096;
+const MAX_CACHED_PATTERNS: usize = 1_024;
 
-fn compiled(pattern: &str) -> Result<regex::Regex, String> {
+fn compiled(pattern: &str) -> Result<regex_lite::Regex, String> {
     let mut cache = REGEX_CACHE
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(re) = cache.get(pattern) {
         return Ok(re.clone());
     }
-    // Size limits keep a hostile pattern from costing the host much memory or time.
-    let re = regex::RegexBuilder::new(pattern)
+    // A size limit keeps a hostile pattern from costing the host much memory or time.
+    let re = regex_lite::RegexBuilder::new(pattern)
         .size_limit(1 << 20)
-        .dfa_size_limit(2 << 20)
         .build()
         .map_err(|e| format!("`{pattern}` is not a regular expression the host accepts: {e}"))?;
     if cache.len() >= MAX_CACHED_PATTERNS {
