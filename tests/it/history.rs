@@ -212,3 +212,42 @@ async fn a_recorded_run_replays_without_the_network() {
         String::from_utf8_lossy(&missing.stderr)
     );
 }
+
+/// The progress bar shows on a terminal (here a pseudo-terminal from util-linux `script`) and
+/// never when stderr is piped, under CI, or with `--format json`.
+#[tokio::test(flavor = "multi_thread")]
+async fn progress_shows_on_a_terminal_only() {
+    let server = support::kernel_server().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(dir.path(), &server.url(""));
+    let bin = env!("CARGO_BIN_EXE_rollcall");
+    let command = |format: &str| {
+        format!(
+            "{bin} check --config {config} --no-store --cache-dir {} --format {format}",
+            dir.path().join("cache").display()
+        )
+    };
+    let under_script = |format: &str, ci: bool| {
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qec", &command(format), "/dev/null"]);
+        cmd.env_remove("CI").env_remove("NO_PROGRESS");
+        if ci {
+            cmd.env("CI", "true");
+        }
+        cmd.output()
+            .expect("util-linux `script` is installed (apt-get install util-linux)")
+    };
+    let shown = tokio::task::block_in_place(|| under_script("table", false));
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(text.contains("1/1 watches polled"), "{text}");
+    for (format, ci) in [("json", false), ("table", true)] {
+        let quiet = tokio::task::block_in_place(|| under_script(format, ci));
+        let text = String::from_utf8_lossy(&quiet.stdout);
+        assert!(
+            !text.contains("watches polled"),
+            "{format}, CI={ci}: {text}"
+        );
+    }
+    let piped = rollcall(dir.path(), &["check", "--config", &config, "--no-store"]).await;
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("watches polled"));
+}
