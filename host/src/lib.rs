@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 pub mod daemon;
+pub mod dashboard;
 pub mod day;
 pub mod distros;
 pub mod evaluate;

@@ -1,7 +1,25 @@
 //! The rollcall terminal dashboard.
 //!
-//! Placeholder crate: the dashboard (ratatui, crossterm) lands with its own issue. It will read
-//! verdicts from the store and never fetch, so it depends on the engine and not the other way.
+//! Four screens over one [`Snapshot`]: the overview (every verdict, worst first), a watch's
+//! detail (release-line timeline, releases, shipped history, explanation, tracker errors), the
+//! trackers (poll health, rate-limit budget per host) and the changes (`rollcall report`).
+//! The engine provides the data through [`Source`] and never the other way round: this crate
+//! knows nothing of plugins, distros or the store's schema.
+//!
+//! [`run`] drives a real terminal; [`Dashboard`] and [`render`] are the same thing without one,
+//! for tests (ratatui's `TestBackend`) and benchmarks.
 
-/// What `rollcall tui` prints until the dashboard exists.
-pub const NOT_YET: &str = "the dashboard is not built yet; use `rollcall check` for now";
+pub mod app;
+pub mod clock;
+pub mod keys;
+pub mod model;
+pub mod term;
+pub mod ui;
+
+pub use app::{App, Column, Dashboard, Options, Screen};
+pub use model::{
+    ChangeRow, Detail, HostRow, JobEvent, LineInfo, ReleaseInfo, Row, Severity, ShippedInfo,
+    Snapshot, Source, Status, TrackerRow,
+};
+pub use term::run;
+pub use ui::render;

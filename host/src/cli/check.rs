@@ -50,7 +50,7 @@ Exit status:
   3  the run could not complete (every tracker failed)";
 
 /// Arguments of `rollcall check`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(after_help = CHECK_HELP)]
 pub struct CheckArgs {
     /// Output format; `json` prints the `rollcall.report/v1` document and nothing else on stdout

@@ -15,7 +15,7 @@ Examples:
   ROLLCALL_LOG=info rollcall daemon --db /var/lib/rollcall/rollcall.db";
 
 /// Arguments of `rollcall daemon`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(after_help = DAEMON_HELP)]
 pub struct DaemonArgs {}
 

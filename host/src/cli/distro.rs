@@ -9,7 +9,7 @@ use crate::distros::{self, ShippedPackage};
 use crate::exit;
 
 /// The `distro` subcommands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum DistroCommand {
     /// List the configured distros and where their package lists come from
     List {

@@ -10,7 +10,7 @@ use crate::exit;
 use crate::run::{self, RunFailure};
 
 /// Arguments of `rollcall explain`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(
     after_help = "Examples:\n  rollcall explain linux\n  rollcall explain linux --distro leap-15.6 --all"
 )]

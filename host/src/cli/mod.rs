@@ -7,6 +7,7 @@ mod distro;
 mod explain;
 mod plugin;
 mod report;
+mod tui;
 mod version;
 
 use std::path::PathBuf;
@@ -40,7 +41,7 @@ Environment:
 /// Sandboxed WebAssembly trackers read what upstreams released and how long each release line
 /// is supported; rollcall compares that with what distributions ship and reports divergence and
 /// end of life as a table, as JSON, and as an exit status.
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(name = "rollcall", version, after_help = AFTER_HELP)]
 pub struct Cli {
     /// Config file [default: ./rollcall.toml, then ~/.config/rollcall/rollcall.toml, then the
@@ -79,7 +80,7 @@ pub struct Cli {
 }
 
 /// The subcommands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Evaluate every watch: what distros ship against what upstream released and supports
     Check(check::CheckArgs),
@@ -95,6 +96,8 @@ pub enum Command {
     Plugin(plugin::PluginCommand),
     /// What changed since a moment: new releases, end of life, verdicts that moved (from the store)
     Report(report::ReportArgs),
+    /// The terminal dashboard: every verdict worst first, details, trackers, changes; live
+    Tui(tui::TuiArgs),
     /// Compare versions and reduce distro versions to upstream ones
     #[command(subcommand)]
     Version(version::VersionCommand),
@@ -112,7 +115,10 @@ pub enum Format {
 /// Parses the command line, runs it, and returns the exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
+    // The dashboard owns the terminal: logs would scribble over it unless asked for.
+    if !matches!(cli.command, Command::Tui(_)) || std::env::var_os("ROLLCALL_LOG").is_some() {
+        init_logging();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -131,6 +137,7 @@ pub fn main() -> ExitCode {
             Command::Explain(ref args) => explain::run(&cli, args).await,
             Command::Plugin(ref command) => plugin::run(&cli, command).await,
             Command::Report(ref args) => report::run(&cli, args).await,
+            Command::Tui(ref args) => tui::run(&cli, args),
             Command::Version(ref command) => version::run(command),
         }
     });
@@ -186,10 +193,19 @@ fn build_runtime_with(
     config: Option<&Config>,
     store: Option<Arc<Store>>,
 ) -> Result<Arc<Runtime>, u8> {
-    let fail = |what: &str, e: anyhow::Error| {
-        eprintln!("error: cannot {what}: {e:#}");
+    runtime_for(cli, config, store).map_err(|e| {
+        eprintln!("error: {e}");
         exit::INCOMPLETE
-    };
+    })
+}
+
+/// [`build_runtime_with`] without printing: the error says what could not be done.
+fn runtime_for(
+    cli: &Cli,
+    config: Option<&Config>,
+    store: Option<Arc<Store>>,
+) -> Result<Arc<Runtime>, String> {
+    let fail = |what: &str, e: anyhow::Error| format!("cannot {what}: {e:#}");
     let mut http = HttpClient::new().map_err(|e| fail("build the HTTP client", e))?;
     if let Some(config) = config {
         http = http.with_policy(config.network.policy());

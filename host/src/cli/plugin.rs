@@ -15,7 +15,7 @@ use crate::runtime::Usage;
 use crate::trackers::{self, TrackerSource};
 
 /// The `plugin` subcommands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum PluginCommand {
     /// List the built-in trackers and those the config adds, with their settings
     List {

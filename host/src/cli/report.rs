@@ -28,7 +28,7 @@ releases that vanished, lines at or near end of life, and verdicts whose status 
 the last run before the moment given.";
 
 /// Arguments of `rollcall report`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(after_help = REPORT_HELP)]
 pub struct ReportArgs {
     /// How far back: `7d`, `24h`, `90m`, `30s`, or a date (`2026-11-01`) or RFC 3339 time
@@ -100,56 +100,15 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> u8 {
     exit::OK
 }
 
-fn line(change: &Change) -> String {
-    match change {
-        Change::NewRelease {
-            watch,
-            version,
-            date,
-            ..
-        } => format!(
-            "{watch}: new release {version}{}",
-            date.as_ref().map(|d| format!(" ({d})")).unwrap_or_default()
-        ),
-        Change::GoneRelease {
-            watch,
-            version,
-            gone_since,
-        } => {
-            format!("{watch}: release {version} disappeared upstream (noticed {gone_since})")
-        }
-        Change::VerdictChanged {
-            watch,
-            distro,
-            package,
-            from,
-            to,
-            explanation,
-        } => {
-            format!("{watch} in {distro} ({package}): {from} → {to}: {explanation}")
-        }
-        Change::EndOfLife {
-            watch,
-            distro,
-            package,
-            status,
-            line,
-            eol,
-        } => format!(
-            "{watch} in {distro} ({package}): line {} {} {}",
-            line.as_deref().unwrap_or("?"),
-            if status == "eol" {
-                "reached end of life"
-            } else {
-                "reaches end of life"
-            },
-            eol.as_deref().unwrap_or("(date not announced)")
-        ),
-    }
-}
-
 fn sections(changes: &Changes) -> [(&'static str, Vec<String>); 4] {
-    let pick = |f: fn(&Change) -> bool| changes.changes.iter().filter(|c| f(c)).map(line).collect();
+    let pick = |f: fn(&Change) -> bool| {
+        changes
+            .changes
+            .iter()
+            .filter(|c| f(c))
+            .map(Change::sentence)
+            .collect()
+    };
     [
         (
             "New upstream releases",

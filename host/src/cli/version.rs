@@ -12,7 +12,7 @@ const SCHEMES: &str =
     "generic (libversion, the default), semver (lenient), rpm (rpmvercmp), deb (dpkg), pep440";
 
 /// The `version` subcommands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum VersionCommand {
     /// Compare two versions: prints `<`, `=` or `>`
     #[command(

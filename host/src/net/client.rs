@@ -114,6 +114,11 @@ impl HttpClient {
         })
     }
 
+    /// Each host's rate-limit budget as seen so far.
+    pub fn budgets(&self) -> Vec<crate::net::gate::HostBudget> {
+        self.gates.budgets()
+    }
+
     /// Uses `policy` for retries, per-host limits and rate-limit waits.
     pub fn with_policy(mut self, policy: NetPolicy) -> Self {
         self.policy = policy;
@@ -296,6 +301,12 @@ impl HttpClient {
                 Err(e) => return Err(network(url, &e)),
             };
             let status = response.status().as_u16();
+            gate.observe(
+                response
+                    .headers()
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?))),
+            );
             if status == 304
                 && let (Some(c), Some(store)) = (&cached, &self.cache)
             {

@@ -42,6 +42,33 @@ pub struct Gate {
     slots: Semaphore,
     paused_until: Mutex<Option<Instant>>,
     last_request: Mutex<Option<Instant>>,
+    seen: Mutex<Seen>,
+}
+
+/// What the host's responses said about its rate limit.
+#[derive(Debug, Default, Clone, Copy)]
+struct Seen {
+    responses: u32,
+    remaining: Option<u64>,
+    quota: Option<u64>,
+    reset_unix: Option<i64>,
+}
+
+/// A host's rate-limit budget as this process last saw it: for `rollcall tui`'s tracker screen.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct HostBudget {
+    /// `host:port`.
+    pub host: String,
+    /// Responses received from it.
+    pub requests: u32,
+    /// Requests left in the current window (`x-ratelimit-remaining` or `ratelimit-remaining`).
+    pub remaining: Option<u64>,
+    /// The window's size (`x-ratelimit-limit` or `ratelimit-limit`).
+    pub quota: Option<u64>,
+    /// When the window resets, RFC 3339.
+    pub reset: Option<String>,
+    /// When a pause the host asked for ends, RFC 3339.
+    pub paused_until: Option<String>,
 }
 
 impl Gate {
@@ -71,6 +98,34 @@ impl Gate {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         until.and_then(|u| u.checked_duration_since(Instant::now()))
+    }
+
+    /// Notes a response's rate-limit headers (GitHub's `x-ratelimit-*`, the IETF draft's and
+    /// GitLab's `ratelimit-*`).
+    pub fn observe<'h>(&self, headers: impl Iterator<Item = (&'h str, &'h str)>) {
+        let mut seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        seen.responses += 1;
+        for (name, value) in headers {
+            let name = name.to_ascii_lowercase();
+            let name = name.strip_prefix("x-").unwrap_or(&name);
+            let Ok(number) = value.trim().parse::<i64>() else {
+                continue;
+            };
+            match name {
+                "ratelimit-remaining" => seen.remaining = u64::try_from(number).ok(),
+                "ratelimit-limit" => seen.quota = u64::try_from(number).ok(),
+                // Unix seconds (GitHub, GitLab) or, in the IETF draft, seconds from now.
+                "ratelimit-reset" if number > 1_000_000_000 => seen.reset_unix = Some(number),
+                "ratelimit-reset" => {
+                    seen.reset_unix =
+                        Some(time::OffsetDateTime::now_utc().unix_timestamp() + number);
+                }
+                _ => {}
+            }
+        }
     }
 
     /// Pauses the host for `wait` (never shortens a longer pause).
@@ -106,9 +161,48 @@ impl Gates {
                     slots: Semaphore::new(per_host.max(1)),
                     paused_until: Mutex::new(None),
                     last_request: Mutex::new(None),
+                    seen: Mutex::new(Seen::default()),
                 })
             })
             .clone()
+    }
+
+    /// Every host's budget, by host name.
+    pub fn budgets(&self) -> Vec<HostBudget> {
+        let hosts = self
+            .hosts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let rfc3339 = |t: time::OffsetDateTime| {
+            t.replace_nanosecond(0)
+                .unwrap_or(t)
+                .format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        };
+        let mut budgets: Vec<HostBudget> = hosts
+            .iter()
+            .map(|(host, gate)| {
+                let seen = *gate
+                    .seen
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                HostBudget {
+                    host: host.clone(),
+                    requests: seen.responses,
+                    remaining: seen.remaining,
+                    quota: seen.quota,
+                    reset: seen
+                        .reset_unix
+                        .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
+                        .and_then(rfc3339),
+                    paused_until: gate
+                        .paused_for()
+                        .and_then(|d| rfc3339(time::OffsetDateTime::now_utc() + d)),
+                }
+            })
+            .collect();
+        budgets.sort_by(|a, b| a.host.cmp(&b.host));
+        budgets
     }
 }
 
@@ -176,6 +270,34 @@ mod tests {
         assert!(is_rate_limited(429, &[]));
         assert!(is_rate_limited(403, &h("x-ratelimit-remaining", "0")));
         assert!(!is_rate_limited(403, &[]));
+    }
+
+    #[test]
+    fn budgets_read_both_header_families() {
+        let gates = Gates::default();
+        let github = gates.get("api.example:443", 1);
+        github.observe(
+            [
+                ("X-RateLimit-Remaining", "4990"),
+                ("X-RateLimit-Limit", "5000"),
+                ("X-RateLimit-Reset", "1800000000"),
+            ]
+            .into_iter(),
+        );
+        github.observe([("x-ratelimit-remaining", "4989")].into_iter());
+        let gitlab = gates.get("gitlab.example:443", 1);
+        gitlab.observe([("RateLimit-Remaining", "12"), ("RateLimit-Limit", "2000")].into_iter());
+        gitlab.pause(Duration::from_secs(90));
+        let budgets = gates.budgets();
+        assert_eq!(budgets.len(), 2);
+        assert_eq!(budgets[0].host, "api.example:443");
+        assert_eq!(budgets[0].requests, 2);
+        assert_eq!(budgets[0].remaining, Some(4989));
+        assert_eq!(budgets[0].quota, Some(5000));
+        assert_eq!(budgets[0].reset.as_deref(), Some("2027-01-15T08:00:00Z"));
+        assert!(budgets[0].paused_until.is_none());
+        assert_eq!(budgets[1].remaining, Some(12));
+        assert!(budgets[1].paused_until.is_some());
     }
 
     #[test]

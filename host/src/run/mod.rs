@@ -385,6 +385,7 @@ pub async fn check_with(
             polls: memory.polls,
             answered: memory.answered,
             merged: memory.merged,
+            hosts: runtime.http().budgets(),
         };
         if let Err(e) = keep.store.record_run(&record, keep.retention_days) {
             tracing::error!("the run was not stored: {e}");

@@ -87,6 +87,22 @@ const MIGRATIONS: &[&str] = &[
         fetched_at TEXT NOT NULL
     );
     ",
+    // 2: the dashboard's reads (newest verdicts and polls per watch) and each host's rate-limit
+    // budget as the run last saw it.
+    "
+    CREATE INDEX verdicts_by_watch ON verdicts(watch, run_id);
+    CREATE INDEX polls_by_watch ON polls(watch, role, run_id);
+    CREATE TABLE hosts (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        host TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        remaining INTEGER,
+        quota INTEGER,
+        reset TEXT,
+        paused_until TEXT
+    );
+    CREATE INDEX hosts_by_host ON hosts(host, run_id);
+    ",
 ];
 
 /// The schema version this binary writes.

@@ -17,6 +17,7 @@
 
 mod migrations;
 mod queries;
+mod views;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -25,6 +26,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub use self::queries::{CachedResponse, Change, Changes, PollRecord, RunRecord, StaleData};
+pub use self::views::{ShippedVersion, StoredPoll, StoredRelease, StoredVerdict};
 
 /// Why the store could not be used.
 #[derive(Debug, thiserror::Error)]

@@ -8,6 +8,9 @@ use crate::evaluate::Verdict;
 use crate::model::UpstreamData;
 use crate::report::Report;
 
+/// The role under which a watch's merged data is kept in the `upstream` table.
+pub const MERGED: &str = "merged";
+
 /// The health of one poll, as the run saw it.
 #[derive(Debug, Clone, Serialize)]
 pub struct PollRecord {
@@ -46,6 +49,8 @@ pub struct RunRecord<'a> {
     pub answered: Vec<(String, String, String, UpstreamData)>,
     /// Each watch's merged data, for release and line history: (watch, data).
     pub merged: Vec<(String, UpstreamData)>,
+    /// Each host's rate-limit budget at the end of the run.
+    pub hosts: Vec<crate::net::gate::HostBudget>,
 }
 
 /// The last good answer of a watch's source.
@@ -113,6 +118,57 @@ pub enum Change {
         /// The end-of-life day.
         eol: Option<String>,
     },
+}
+
+impl Change {
+    /// The sentence `rollcall report` prints for it.
+    pub fn sentence(&self) -> String {
+        match self {
+            Change::NewRelease {
+                watch,
+                version,
+                date,
+                ..
+            } => format!(
+                "{watch}: new release {version}{}",
+                date.as_ref().map(|d| format!(" ({d})")).unwrap_or_default()
+            ),
+            Change::GoneRelease {
+                watch,
+                version,
+                gone_since,
+            } => {
+                format!("{watch}: release {version} disappeared upstream (noticed {gone_since})")
+            }
+            Change::VerdictChanged {
+                watch,
+                distro,
+                package,
+                from,
+                to,
+                explanation,
+            } => {
+                format!("{watch} in {distro} ({package}): {from} → {to}: {explanation}")
+            }
+            Change::EndOfLife {
+                watch,
+                distro,
+                package,
+                status,
+                line,
+                eol,
+            } => format!(
+                "{watch} in {distro} ({package}): line {} {} {}",
+                line.as_deref().unwrap_or("?"),
+                if status == "eol" {
+                    "reached end of life"
+                } else {
+                    "reaches end of life"
+                },
+                eol.as_deref().unwrap_or("(date not announced)")
+            ),
+        }
+    }
 }
 
 /// What changed since a moment.
@@ -226,7 +282,32 @@ impl Store {
             let mut gone_line = tx
                 .prepare("UPDATE lines SET gone_since = ?2 WHERE watch = ?1 AND last_seen < ?2 AND gone_since IS NULL")
                 .map_err(fail)?;
+            let mut host = tx
+                .prepare("INSERT INTO hosts (run_id, host, requests, remaining, quota, reset, paused_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                .map_err(fail)?;
+            for h in &run.hosts {
+                host.execute(params![
+                    run_id,
+                    h.host,
+                    h.requests,
+                    h.remaining.map(|n| n as i64),
+                    h.quota.map(|n| n as i64),
+                    h.reset,
+                    h.paused_until
+                ])
+                .map_err(fail)?;
+            }
             for (watch, data) in &run.merged {
+                // The merged data (support sources folded in) is what the dashboard draws.
+                upstream
+                    .execute(params![
+                        watch,
+                        MERGED,
+                        "merged",
+                        now,
+                        serde_json::to_string(data).unwrap_or_default()
+                    ])
+                    .map_err(fail)?;
                 for r in &data.releases {
                     release
                         .execute(params![

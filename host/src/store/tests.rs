@@ -69,6 +69,7 @@ fn run_with(store: &Store, versions: &[&str]) -> i64 {
         polls: Vec::new(),
         answered: vec![("w".into(), "releases".into(), "t".into(), data.clone())],
         merged: vec![("w".into(), data)],
+        hosts: Vec::new(),
     };
     store.record_run(&record, 30).expect("stored")
 }

@@ -1,0 +1,362 @@
+//! What the dashboard shows, as plain data. The engine fills it (from the store) through
+//! [`Source`]; the dashboard never fetches and never evaluates.
+
+use std::sync::mpsc::Sender;
+
+/// A verdict's status, in the engine's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// Ships the newest release of a supported line.
+    Current,
+    /// A newer release exists in the same line.
+    Behind,
+    /// The line is supported, but newer lines exist.
+    Superseded,
+    /// The line's end of life is near.
+    EolSoon,
+    /// The line's end of life has passed.
+    Eol,
+    /// Ships a version upstream has not released.
+    Ahead,
+    /// The package is not in the distro.
+    Missing,
+    /// The shipped version cannot be placed.
+    Unknown,
+    /// The tracker or the distro source failed.
+    Error,
+}
+
+impl Status {
+    /// Every status, worst first (the order of the header's counts).
+    pub const WORST_FIRST: [Status; 9] = [
+        Status::Eol,
+        Status::EolSoon,
+        Status::Error,
+        Status::Behind,
+        Status::Missing,
+        Status::Unknown,
+        Status::Superseded,
+        Status::Ahead,
+        Status::Current,
+    ];
+
+    /// The status for the engine's word (`eol-soon`); unknown words read as `unknown`.
+    pub fn from_word(word: &str) -> Status {
+        match word {
+            "current" => Status::Current,
+            "behind" => Status::Behind,
+            "superseded" => Status::Superseded,
+            "eol-soon" => Status::EolSoon,
+            "eol" => Status::Eol,
+            "ahead" => Status::Ahead,
+            "missing" => Status::Missing,
+            "error" => Status::Error,
+            _ => Status::Unknown,
+        }
+    }
+
+    /// The engine's word.
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Current => "current",
+            Status::Behind => "behind",
+            Status::Superseded => "superseded",
+            Status::EolSoon => "eol-soon",
+            Status::Eol => "eol",
+            Status::Ahead => "ahead",
+            Status::Missing => "missing",
+            Status::Unknown => "unknown",
+            Status::Error => "error",
+        }
+    }
+
+    /// A one-column symbol, so status reads without colour.
+    pub fn symbol(self) -> char {
+        match self {
+            Status::Current => '✓',
+            Status::Behind => '↓',
+            Status::Superseded => '»',
+            Status::EolSoon => '!',
+            Status::Eol => '✗',
+            Status::Ahead => '↑',
+            Status::Missing => '∅',
+            Status::Unknown => '?',
+            Status::Error => '‼',
+        }
+    }
+
+    /// 0 for the worst status.
+    pub fn rank(self) -> usize {
+        Status::WORST_FIRST
+            .iter()
+            .position(|s| *s == self)
+            .unwrap_or(Status::WORST_FIRST.len())
+    }
+}
+
+/// How much a verdict matters, in the engine's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// Nothing to do.
+    Ok,
+    /// Worth knowing.
+    Info,
+    /// Needs attention.
+    Warning,
+    /// Needs action now.
+    Critical,
+}
+
+impl Severity {
+    /// Every severity, mildest first.
+    pub const ALL: [Severity; 4] = [
+        Severity::Ok,
+        Severity::Info,
+        Severity::Warning,
+        Severity::Critical,
+    ];
+
+    /// The severity for the engine's word; unknown words read as `warning`.
+    pub fn from_word(word: &str) -> Severity {
+        match word {
+            "ok" => Severity::Ok,
+            "info" => Severity::Info,
+            "critical" => Severity::Critical,
+            _ => Severity::Warning,
+        }
+    }
+
+    /// The engine's word.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Ok => "ok",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// One overview row: a watch's verdict for one distro's package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The watch (the upstream, as the config names it).
+    pub watch: String,
+    /// The tracker that read the upstream.
+    pub tracker: String,
+    /// The distro.
+    pub distro: String,
+    /// The package in the distro.
+    pub package: String,
+    /// The version as the distro writes it.
+    pub shipped: Option<String>,
+    /// The release line it belongs to.
+    pub line: Option<String>,
+    /// Whether that line is a long-term-support line.
+    pub lts: bool,
+    /// The newest release of that line.
+    pub latest_in_line: Option<String>,
+    /// The newest release upstream.
+    pub latest: Option<String>,
+    /// Newer releases in the line.
+    pub releases_behind: Option<u32>,
+    /// Age in days of the oldest release of the line the distro lacks.
+    pub days_behind: Option<i64>,
+    /// End of life of the line, `YYYY-MM-DD`.
+    pub eol: Option<String>,
+    /// Days until that end of life (negative once passed).
+    pub days_left: Option<i64>,
+    /// The status.
+    pub status: Status,
+    /// How much it matters.
+    pub severity: Severity,
+    /// One line a human can act on.
+    pub explanation: String,
+    /// When the run that judged it finished, RFC 3339.
+    pub judged_at: String,
+}
+
+/// The newest poll of one tracker for one watch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackerRow {
+    /// The watch.
+    pub watch: String,
+    /// `releases` or `support`.
+    pub role: String,
+    /// The tracker.
+    pub tracker: String,
+    /// When its run finished, RFC 3339.
+    pub at: String,
+    /// Wall time of the poll.
+    pub duration_ms: u64,
+    /// HTTP calls.
+    pub calls: u32,
+    /// Bytes received.
+    pub bytes: u64,
+    /// Responses revalidated with a `304`.
+    pub revalidated: u32,
+    /// `ok`, or the error kind.
+    pub outcome: String,
+    /// The error message.
+    pub error: Option<String>,
+}
+
+impl TrackerRow {
+    /// Whether the poll failed.
+    pub fn failed(&self) -> bool {
+        self.outcome != "ok"
+    }
+}
+
+/// A host's rate-limit budget as the newest run left it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostRow {
+    /// `host:port`.
+    pub host: String,
+    /// Responses received in that run.
+    pub requests: u32,
+    /// Requests left in the window.
+    pub remaining: Option<u64>,
+    /// The window's size.
+    pub quota: Option<u64>,
+    /// When the window resets, RFC 3339.
+    pub reset: Option<String>,
+    /// When a pause the host asked for ends, RFC 3339.
+    pub paused_until: Option<String>,
+}
+
+/// One entry of the changes screen (the content of `rollcall report`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeRow {
+    /// When it happened or was noticed, RFC 3339 or `YYYY-MM-DD`.
+    pub when: String,
+    /// `release`, `gone`, `verdict`, `eol`.
+    pub kind: String,
+    /// The sentence `rollcall report` prints.
+    pub text: String,
+}
+
+/// Everything the list screens show, read at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Overview rows, in any order (the dashboard sorts).
+    pub rows: Vec<Row>,
+    /// When the newest run finished, RFC 3339.
+    pub last_run: Option<String>,
+    /// The newest poll of every source.
+    pub trackers: Vec<TrackerRow>,
+    /// Rate-limit budgets per host.
+    pub hosts: Vec<HostRow>,
+    /// What changed, newest first.
+    pub changes: Vec<ChangeRow>,
+    /// How far back the changes go, as the user wrote it (`7d`).
+    pub changes_since: String,
+    /// Where the data comes from (the store's path), for the header.
+    pub origin: String,
+}
+
+/// A release line of a watch, for the timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineInfo {
+    /// The line (`6.12`).
+    pub name: String,
+    /// A label (`squid`), when upstream gives one.
+    pub label: Option<String>,
+    /// Long-term support.
+    pub lts: bool,
+    /// First release, `YYYY-MM-DD`.
+    pub release: Option<String>,
+    /// End of active support, `YYYY-MM-DD`.
+    pub active_until: Option<String>,
+    /// End of life, `YYYY-MM-DD`.
+    pub eol: Option<String>,
+    /// Announced (`announced`) or projected (`projected`).
+    pub eol_source: String,
+    /// Upstream says the line is over.
+    pub is_eol: bool,
+    /// The line's newest release.
+    pub latest: Option<String>,
+}
+
+/// An upstream release, for the detail screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseInfo {
+    /// The version.
+    pub version: String,
+    /// Publication day.
+    pub date: Option<String>,
+    /// Its line.
+    pub line: Option<String>,
+    /// A pre-release.
+    pub prerelease: bool,
+    /// Vanished upstream.
+    pub gone: bool,
+    /// The distros shipping exactly this version.
+    pub shipped_by: Vec<String>,
+}
+
+/// A version a distro shipped, for the history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShippedInfo {
+    /// The distro.
+    pub distro: String,
+    /// The package.
+    pub package: String,
+    /// The version as the distro writes it.
+    pub version: String,
+    /// First seen, RFC 3339.
+    pub first_seen: String,
+    /// Last seen, RFC 3339.
+    pub last_seen: String,
+}
+
+/// Everything the detail screen shows about one watch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Detail {
+    /// The watch.
+    pub watch: String,
+    /// Its release tracker.
+    pub tracker: String,
+    /// The day the timeline marks, `YYYY-MM-DD`.
+    pub today: String,
+    /// Release lines, newest first.
+    pub lines: Vec<LineInfo>,
+    /// Releases, newest first.
+    pub releases: Vec<ReleaseInfo>,
+    /// The verdicts per distro.
+    pub verdicts: Vec<Row>,
+    /// Shipped-version history, newest first.
+    pub shipped: Vec<ShippedInfo>,
+    /// The trackers' last errors.
+    pub errors: Vec<String>,
+}
+
+/// What a background check reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobEvent {
+    /// Watches polled so far, of how many.
+    Progress {
+        /// Done.
+        done: usize,
+        /// In all.
+        total: usize,
+    },
+    /// The check ended: a summary line, or why it failed.
+    Finished(Result<String, String>),
+}
+
+/// Where the dashboard's data comes from, and how it asks for fresh data.
+pub trait Source {
+    /// Reads everything the list screens show.
+    fn load(&mut self) -> Result<Snapshot, String>;
+
+    /// Reads one watch's detail.
+    fn detail(&mut self, watch: &str) -> Result<Detail, String>;
+
+    /// A number that changes when someone else wrote new data (another process's run).
+    fn generation(&mut self) -> Option<i64>;
+
+    /// Starts a check of one watch (`Some`) or of every watch in the background; events go to
+    /// `events`, ending with [`JobEvent::Finished`]. Returns at once.
+    fn start_check(&mut self, watch: Option<&str>, events: Sender<JobEvent>) -> Result<(), String>;
+}
