@@ -24,13 +24,11 @@ use rollcall_tui::{Dashboard, Options};
 #[allow(dead_code)]
 mod dashboard_data;
 
-fn median(mut runs: Vec<Duration>) -> Duration {
+/// `median (p90)` in milliseconds.
+fn median(mut runs: Vec<Duration>) -> String {
     runs.sort();
-    runs[runs.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.3} ms", d.as_secs_f64() * 1e3)
+    let at = |q: usize| runs[(runs.len() - 1) * q / 100].as_secs_f64() * 1e3;
+    format!("{:.3} ms ({:.3})", at(50), at(90))
 }
 
 fn open(path: &std::path::Path) -> Dashboard<StoreSource> {
@@ -149,7 +147,7 @@ fn main() {
                     t.elapsed()
                 })
                 .collect();
-            line.push_str(&format!("  {name} {}", ms(median(runs))));
+            line.push_str(&format!("  {name} {}", median(runs)));
         }
         println!("{line}");
     }
@@ -191,7 +189,7 @@ fn main() {
                     d.press(key(KeyCode::Esc));
                 }
             }
-            line.push_str(&format!("  {name} {}", ms(median(runs))));
+            line.push_str(&format!("  {name} {}", median(runs)));
         }
         println!("{line}");
     }
@@ -208,7 +206,7 @@ fn main() {
                 t.elapsed()
             })
             .collect();
-        line.push_str(&format!("  {name} {}", ms(median(runs))));
+        line.push_str(&format!("  {name} {}", median(runs)));
     }
     println!("{line}");
     let mut line = "  the binary in a pty (spawn to first frame):".to_owned();
@@ -223,7 +221,7 @@ fn main() {
         if runs.is_empty() {
             line.push_str(&format!("  {name} (util-linux `script` is needed)"));
         } else {
-            line.push_str(&format!("  {name} {}", ms(median(runs))));
+            line.push_str(&format!("  {name} {}", median(runs)));
         }
     }
     println!("{line}");

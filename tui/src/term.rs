@@ -39,13 +39,19 @@ fn enter() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
     }));
     enable_raw_mode()?;
     let mut stdout = io::stdout();
-    if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableMouseCapture) {
+    // Cleared here rather than with `Terminal::clear`, which asks the terminal where its cursor
+    // is and fails (after two seconds) on one that does not answer.
+    if let Err(e) = execute!(
+        stdout,
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    ) {
         let _ = leave();
         return Err(e);
     }
     let mut terminal = Terminal::new(CrosstermBackend::new(stdout))?;
     terminal.hide_cursor()?;
-    terminal.clear()?;
     Ok(terminal)
 }
 
