@@ -302,3 +302,29 @@ pub fn fill_large(store: &Store, rows: usize) {
     }
     record(store, NOW, verdicts, Vec::new(), Vec::new(), n as u32);
 }
+
+/// A run an hour after [`fill`]'s newest, as the daemon would store it: glibc alone, with 2.43
+/// released and Tumbleweed now behind.
+pub fn glibc_moves_on(store: &Store) {
+    let mut verdicts: Vec<Verdict> = NEWEST
+        .iter()
+        .filter(|v| v.0 == "glibc")
+        .map(verdict)
+        .collect();
+    for v in &mut verdicts {
+        v.latest = Some("2.43".to_owned());
+        if v.distro == "tumbleweed" {
+            v.status = rollcall::evaluate::Status::Behind;
+            v.severity = rollcall::evaluate::Severity::Warning;
+            v.explanation = "2.43 is out (today); tumbleweed ships 2.42".to_owned();
+        }
+    }
+    record(
+        store,
+        "2025-11-26T10:00:00Z",
+        verdicts,
+        Vec::new(),
+        Vec::new(),
+        1,
+    );
+}

@@ -544,6 +544,14 @@ fn the_real_binary_runs_in_a_terminal_and_restores_it() {
         "the cursor is hidden while it runs"
     );
 
+    // Another process stores a run (as the daemon would): the screen follows without a key.
+    assert!(!screen.contains("2.43"), "{screen}");
+    dashboard_data::glibc_moves_on(
+        &Store::open(&dir.path().join("rollcall.db")).expect("second writer"),
+    );
+    let live = tmux.wait_for("2.43");
+    assert!(live.contains("↓3"), "{live}");
+
     // Down to the second row (ceph in Leap 15.6), into its detail, back, to the help.
     tmux.keys(&["j", "Enter"]);
     let detail = tmux.wait_for("Release lines");

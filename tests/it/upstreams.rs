@@ -1067,3 +1067,76 @@ async fn the_readme_table_documents_every_tracker_setting() {
         }
     }
 }
+
+/// Every response's rate-limit headers reach the dashboard's budget per host: GitHub's through
+/// the `github` import, GitLab's draft headers through the `http` import.
+#[tokio::test(flavor = "multi_thread")]
+async fn rate_limit_headers_become_budgets_per_host() {
+    let mut releases = Reply::ok(support::fixture(
+        "github/releases_with_mixed_tag_formats.json",
+    ));
+    for (k, v) in [
+        ("x-ratelimit-limit", "5000"),
+        ("x-ratelimit-remaining", "4987"),
+        ("x-ratelimit-reset", "1764150000"),
+    ] {
+        releases.headers.push((k.into(), v.into()));
+    }
+    let mut tags = Reply::ok(r#"[{"name": "v1.2.0", "commit": {"sha": "abc"}}]"#);
+    tags.headers
+        .push(("RateLimit-Remaining".into(), "1996".into()));
+    tags.headers.push(("RateLimit-Limit".into(), "2000".into()));
+    let github = Server::start(vec![("/repos/facebook/react/releases", releases)]).await;
+    let gitlab = Server::start(vec![("/api/v4/projects/g%2Fp/repository/tags", tags)]).await;
+
+    let runtime = support::runtime_with(None, Some((&github.url("/"), "test-token")));
+    let run = |name: &'static str, settings: Vec<(String, String)>, server: &Server| {
+        let runtime = runtime.clone();
+        let grant = Grant::new(vec![
+            HostRule::for_url(&server.url("/").parse().expect("url")).expect("rule"),
+        ]);
+        async move {
+            let plugin = runtime
+                .load(trackers::builtin(name).expect("built-in"))
+                .await
+                .expect("loads");
+            runtime
+                .poll(&plugin, &settings, grant, Limits::default())
+                .await
+                .result
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+        }
+    };
+    run(
+        "github-releases",
+        vec![("repository".into(), "facebook/react".into())],
+        &github,
+    )
+    .await;
+    run(
+        "gitlab-tags",
+        vec![
+            ("project".into(), "g/p".into()),
+            ("base-url".into(), gitlab.url("")),
+        ],
+        &gitlab,
+    )
+    .await;
+
+    let from_github = runtime.github().expect("github client").budgets();
+    assert_eq!(from_github.len(), 1, "{from_github:?}");
+    assert_eq!(from_github[0].remaining, Some(4_987));
+    assert_eq!(from_github[0].quota, Some(5_000));
+    assert_eq!(
+        from_github[0].reset.as_deref(),
+        Some("2025-11-26T09:40:00Z")
+    );
+    let from_http = runtime.http().budgets();
+    let gitlab_host = from_http
+        .iter()
+        .find(|b| gitlab.url("/").contains(b.host.as_str()))
+        .unwrap_or_else(|| panic!("no budget for the GitLab server: {from_http:?}"));
+    assert_eq!(gitlab_host.remaining, Some(1_996));
+    assert_eq!(gitlab_host.quota, Some(2_000));
+    assert_eq!(gitlab_host.requests, 1);
+}

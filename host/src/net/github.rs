@@ -95,6 +95,8 @@ struct LenientCommit {
 pub struct GithubClient {
     api: Arc<Octocrab>,
     base: Url,
+    /// What GitHub's `x-ratelimit-*` headers said, for the dashboard's budget per host.
+    gates: Arc<super::gate::Gates>,
 }
 
 impl std::fmt::Debug for GithubClient {
@@ -116,7 +118,39 @@ impl GithubClient {
         Ok(Self {
             api: Arc::new(builder.build()?),
             base: base.clone(),
+            gates: Arc::new(super::gate::Gates::default()),
         })
+    }
+
+    /// The API host's rate-limit budget, once a request was made.
+    pub fn budgets(&self) -> Vec<super::gate::HostBudget> {
+        self.gates.budgets()
+    }
+
+    /// One page of a list, its rate-limit headers noted on the way.
+    async fn page<T: serde::de::DeserializeOwned>(
+        &self,
+        route: &str,
+        page: u32,
+    ) -> Result<octocrab::Page<T>, octocrab::Error> {
+        use octocrab::FromResponse;
+        let response = self
+            .api
+            ._get(format!("{route}?per_page={PER_PAGE}&page={page}"))
+            .await?;
+        let host = format!(
+            "{}:{}",
+            self.base.host_str().unwrap_or_default(),
+            self.base.port_or_known_default().unwrap_or_default()
+        );
+        self.gates.get(&host, 1).observe(
+            response
+                .headers()
+                .iter()
+                .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?))),
+        );
+        let response = octocrab::map_github_error(response).await?;
+        octocrab::Page::from_response(response).await
     }
 
     /// The API's base URL; a tracker must be granted its host to use this import.
@@ -136,14 +170,8 @@ impl GithubClient {
         let limit = limit.clamp(1, MAX_ITEMS) as usize;
         let mut out = Vec::new();
         for page in 1u32.. {
-            let batch = self
-                .api
-                .repos(owner, repo)
-                .releases()
-                .list()
-                .per_page(PER_PAGE)
-                .page(page)
-                .send()
+            let batch: octocrab::Page<octocrab::models::repos::Release> = self
+                .page(&format!("/repos/{owner}/{repo}/releases"), page)
                 .await
                 .map_err(|e| self.describe(owner, repo, "releases", &e))?;
             let done = batch.next.is_none() || batch.items.len() < usize::from(PER_PAGE);
@@ -175,10 +203,8 @@ impl GithubClient {
         let limit = limit.clamp(1, MAX_ITEMS) as usize;
         let mut out = Vec::new();
         for page in 1u32.. {
-            let params = [("per_page", u32::from(PER_PAGE)), ("page", page)];
             let batch: octocrab::Page<LenientTag> = self
-                .api
-                .get(format!("/repos/{owner}/{repo}/tags"), Some(&params))
+                .page(&format!("/repos/{owner}/{repo}/tags"), page)
                 .await
                 .map_err(|e| self.describe(owner, repo, "tags", &e))?;
             let done = batch.next.is_none() || batch.items.len() < usize::from(PER_PAGE);

@@ -385,7 +385,12 @@ pub async fn check_with(
             polls: memory.polls,
             answered: memory.answered,
             merged: memory.merged,
-            hosts: runtime.http().budgets(),
+            hosts: runtime
+                .http()
+                .budgets()
+                .into_iter()
+                .chain(runtime.github().map(|g| g.budgets()).unwrap_or_default())
+                .collect(),
         };
         if let Err(e) = keep.store.record_run(&record, keep.retention_days) {
             tracing::error!("the run was not stored: {e}");

@@ -162,6 +162,11 @@ impl Runtime {
         &self.services.http
     }
 
+    /// The client behind the `github` import, when it could be built.
+    pub fn github(&self) -> Option<&crate::net::github::GithubClient> {
+        self.services.github.as_ref()
+    }
+
     /// Compiles (or loads from the cache) and describes a component. Loading the same bytes
     /// twice returns the same plugin.
     pub async fn load(&self, bytes: &[u8]) -> anyhow::Result<Arc<Plugin>> {
