@@ -17,6 +17,34 @@ pub enum TrackerSource {
     File(PathBuf),
 }
 
+/// Reads a configured plugin file and checks it against its `sha256` pin. A plugin without a
+/// pin, or whose bytes changed, does not run; the error gives the line to write.
+pub fn read_pinned(config: &Config, name: &str, path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use sha2::Digest;
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("cannot read plugin `{name}` (`{}`): {e}", path.display()))?;
+    let actual = hex::encode(sha2::Sha256::digest(&bytes));
+    let key = if name.contains('.') {
+        format!("\"{name}\"")
+    } else {
+        name.to_owned()
+    };
+    match config.plugins.get(name).and_then(|p| p.sha256.as_ref()) {
+        None => Err(format!(
+            "plugin `{name}` (`{}`) is not pinned, so it does not run; \
+             check where the file came from, then add `sha256 = \"{actual}\"` under `[plugins.{key}]`",
+            path.display()
+        )),
+        Some(pin) if !pin.get_ref().eq_ignore_ascii_case(&actual) => Err(format!(
+            "plugin `{name}` (`{}`) has SHA-256 {actual}, but the config pins {}, so it does not run; \
+             if the file was rebuilt or updated on purpose, set `sha256 = \"{actual}\"` under `[plugins.{key}]`",
+            path.display(),
+            pin.get_ref()
+        )),
+        Some(_) => Ok(bytes),
+    }
+}
+
 /// Names of the built-in trackers.
 pub fn builtin_names() -> impl Iterator<Item = &'static str> {
     artifacts::BUILTIN.iter().map(|(name, _)| *name)

@@ -419,3 +419,117 @@ async fn explain_shows_candidates_line_and_policy() {
             .is_some_and(|c| c.len() == 74)
     );
 }
+
+/// `plugin test`: record once with `--bless`, then replay offline and compare; a changed result
+/// fails with the differing lines, a missing expectation says how to write it.
+#[tokio::test(flavor = "multi_thread")]
+async fn plugin_test_records_once_then_replays_and_compares() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cassette = dir.path().join("cassette");
+    let expected = dir.path().join("expected.json");
+    let run = |args: Vec<String>| {
+        let dir = dir.path().to_owned();
+        async move {
+            tokio::process::Command::new(BIN)
+                .args(&args)
+                .current_dir(&dir)
+                .env("XDG_CONFIG_HOME", &dir)
+                .env("XDG_DATA_HOME", &dir)
+                .env("ROLLCALL_CACHE_DIR", dir.join("cache"))
+                .env_remove("ROLLCALL_LOG")
+                .output()
+                .await
+                .expect("run rollcall")
+        }
+    };
+    let server = Server::start(vec![(
+        "/releases.json",
+        Reply::ok(support::fixture(
+            "kernel.org/releases-2020-12-14.excerpt.json",
+        )),
+    )])
+    .await;
+    let base = server.url("");
+    let test_args = |mode: &str, dir: &Path, extra: &[&str]| -> Vec<String> {
+        let mut args: Vec<String> = vec![
+            mode.into(),
+            dir.display().to_string(),
+            "plugin".into(),
+            "test".into(),
+            "kernel-org".into(),
+            "--set".into(),
+            format!("base-url={base}"),
+        ];
+        args.extend(extra.iter().map(|s| (*s).to_owned()));
+        args
+    };
+    let expect = expected.display().to_string();
+
+    // Once, live: record and bless.
+    let out = run(test_args(
+        "--record",
+        &cassette,
+        &["--expect", &expect, "--bless"],
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("wrote"), "{}", text(&out.stderr));
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&expected).expect("written")).expect("JSON");
+    assert!(
+        written["releases"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty()),
+        "{written}"
+    );
+    drop(server);
+
+    // Offline from then on: the replay matches.
+    let out = run(test_args("--replay", &cassette, &["--expect", &expect])).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("returned what"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // An expectation that differs fails with the lines that differ.
+    let mut changed = written.clone();
+    let first = changed["releases"][0]["version"]
+        .as_str()
+        .expect("a version")
+        .to_owned();
+    changed["releases"][0]["version"] = serde_json::json!("0.0.1");
+    std::fs::write(
+        &expected,
+        serde_json::to_vec_pretty(&changed).expect("JSON"),
+    )
+    .expect("write");
+    let out = run(test_args("--replay", &cassette, &["--expect", &expect])).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(shown.contains("-      \"version\": \"0.0.1\""), "{shown}");
+    assert!(
+        shown.contains(&format!("+      \"version\": \"{first}\"")),
+        "{shown}"
+    );
+    assert!(
+        text(&out.stderr).contains("--bless"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // A missing expectation, and a response that was never recorded.
+    let missing = dir.path().join("none.json").display().to_string();
+    let out = run(test_args("--replay", &cassette, &["--expect", &missing])).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("`--bless` writes it"),
+        "{}",
+        text(&out.stderr)
+    );
+    let empty = dir.path().join("empty-cassette");
+    std::fs::create_dir_all(&empty).expect("dir");
+    let out = run(test_args("--replay", &empty, &["--expect", &expect])).await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+}

@@ -209,9 +209,10 @@ async fn settings_are_checked_against_the_tracker() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_third_party_plugin_must_be_granted_what_it_asks_for() {
     let text = format!(
-        "[plugins.stranger]\npath = {:?}\n[distros.lab]\nkind = \"static\"\npackages = {{ p = \"1\" }}\n\
+        "[plugins.stranger]\npath = {:?}\nsha256 = \"{}\"\n[distros.lab]\nkind = \"static\"\npackages = {{ p = \"1\" }}\n\
          [[watch]]\nname = \"w\"\ntracker = \"stranger\"\nsettings = {{ mode = \"ok\" }}\npackages = {{ lab = \"p\" }}\n",
-        rollcall::artifacts::TEST_HOSTILE
+        rollcall::artifacts::TEST_HOSTILE,
+        support::hostile_sha256()
     );
     let report = rollcall::run::check(
         &support::config(&text),
@@ -230,4 +231,90 @@ async fn a_third_party_plugin_must_be_granted_what_it_asks_for() {
         message.contains("`allow-hosts` under `[plugins.stranger]`"),
         "{message}"
     );
+}
+
+/// A third-party plugin runs only when its file matches the `sha256` the config pins; without a
+/// pin, or after the file changed, its watch fails with the line to write, and the others run.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_third_party_plugin_runs_only_when_its_pin_matches() {
+    let actual = support::hostile_sha256();
+    let wrong = "0".repeat(64);
+    let path = rollcall::artifacts::TEST_HOSTILE;
+    let text = format!(
+        "[plugins.pinned]\npath = {path:?}\nsha256 = \"{}\"\nallow-hosts = [\"allowed.example\"]\n\
+         [plugins.changed]\npath = {path:?}\nsha256 = \"{wrong}\"\nallow-hosts = [\"allowed.example\"]\n\
+         [plugins.unpinned]\npath = {path:?}\nallow-hosts = [\"allowed.example\"]\n\
+         [distros.lab]\nkind = \"static\"\npackages = {{ p = \"1.0.0\" }}\n\
+         [[watch]]\nname = \"good\"\ntracker = \"pinned\"\nsettings = {{ mode = \"ok\" }}\npackages = {{ lab = \"p\" }}\n\
+         [[watch]]\nname = \"tampered\"\ntracker = \"changed\"\nsettings = {{ mode = \"ok\" }}\npackages = {{ lab = \"p\" }}\n\
+         [[watch]]\nname = \"loose\"\ntracker = \"unpinned\"\nsettings = {{ mode = \"ok\" }}\npackages = {{ lab = \"p\" }}\n",
+        actual.to_uppercase()
+    );
+    let report = rollcall::run::check(
+        &support::config(&text),
+        support::runtime(),
+        support::today(),
+    )
+    .await
+    .expect("runs");
+    let good = report
+        .verdicts
+        .iter()
+        .find(|v| v.watch == "good")
+        .expect("the pinned plugin ran");
+    assert_eq!(
+        good.status,
+        rollcall::evaluate::Status::Current,
+        "{good:#?}"
+    );
+    let error = |watch: &str| {
+        report
+            .errors
+            .iter()
+            .find(|e| e.watch == watch)
+            .map(|e| e.message.clone())
+            .unwrap_or_else(|| panic!("no error for `{watch}`: {:#?}", report.errors))
+    };
+    let tampered = error("tampered");
+    assert!(
+        tampered.contains(&format!(
+            "has SHA-256 {actual}, but the config pins {wrong}"
+        )),
+        "{tampered}"
+    );
+    assert!(
+        tampered.contains(&format!(
+            "set `sha256 = \"{actual}\"` under `[plugins.changed]`"
+        )),
+        "{tampered}"
+    );
+    let loose = error("loose");
+    assert!(
+        loose.contains("is not pinned, so it does not run"),
+        "{loose}"
+    );
+    assert!(
+        loose.contains(&format!(
+            "add `sha256 = \"{actual}\"` under `[plugins.unpinned]`"
+        )),
+        "{loose}"
+    );
+    assert_eq!(report.errors.len(), 2, "{:#?}", report.errors);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_malformed_pin_is_a_config_error_with_its_position() {
+    let text = "[plugins.x]\npath = \"x.wasm\"\nsha256 = \"abc\"\n";
+    let err = rollcall::config::Config::parse(
+        text,
+        rollcall::config::Origin::File(std::path::PathBuf::from("test.toml")),
+    )
+    .expect_err("a bad pin");
+    let shown = err.to_string();
+    assert!(shown.contains("test.toml:3:10"), "{shown}");
+    assert!(
+        shown.contains("is not a SHA-256 (64 hexadecimal digits)"),
+        "{shown}"
+    );
+    assert!(shown.contains("sha256sum"), "{shown}");
 }

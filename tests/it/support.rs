@@ -308,7 +308,15 @@ pub fn today() -> Day {
 /// The hostile test tracker as a `[plugins.NAME]` table with extra lines.
 pub fn hostile_plugin(name: &str, extra: &str) -> String {
     format!(
-        "[plugins.{name}]\npath = {:?}\nallow-hosts = [\"allowed.example\"]\n{extra}\n",
-        rollcall::artifacts::TEST_HOSTILE
+        "[plugins.{name}]\npath = {:?}\nsha256 = \"{}\"\nallow-hosts = [\"allowed.example\"]\n{extra}\n",
+        rollcall::artifacts::TEST_HOSTILE,
+        hostile_sha256()
     )
+}
+
+/// The SHA-256 of the hostile test plugin, as a config pins it.
+pub fn hostile_sha256() -> String {
+    use sha2::Digest;
+    let bytes = std::fs::read(rollcall::artifacts::TEST_HOSTILE).expect("the hostile plugin");
+    hex::encode(sha2::Sha256::digest(bytes))
 }

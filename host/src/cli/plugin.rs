@@ -1,4 +1,4 @@
-//! `rollcall plugin list` and `rollcall plugin run`.
+//! `rollcall plugin list`, `rollcall plugin run` and `rollcall plugin test`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -37,6 +37,48 @@ pub enum PluginCommand {
         #[arg(long = "allow-host", value_name = "HOST")]
         allow_hosts: Vec<String>,
     },
+    /// Run one tracker against recorded responses and compare what it returns with a JSON file
+    #[command(after_help = TEST_HELP)]
+    Test {
+        /// A tracker name (built-in or from the config) or the path of a `.wasm` component
+        target: String,
+        /// A setting for the tracker, repeatable
+        #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_setting)]
+        settings: Vec<(String, String)>,
+        /// Grant a host to a `.wasm` file given by path (it must also declare it), repeatable
+        #[arg(long = "allow-host", value_name = "HOST")]
+        allow_hosts: Vec<String>,
+        /// The data the tracker must return (the `data` of `plugin run`, as JSON)
+        #[arg(long, value_name = "FILE")]
+        expect: Option<PathBuf>,
+        /// Write what the tracker returned to the `--expect` file instead of comparing
+        #[arg(long, requires = "expect")]
+        bless: bool,
+    },
+}
+
+const TEST_HELP: &str = "\
+Examples:
+  # once, with the network: record the responses and the expected result
+  rollcall --record tests/cassette plugin test ./my_tracker.wasm --allow-host releases.example.org \\
+      --set project=tool --expect tests/expected.json --bless
+  # from then on, offline: replay and compare
+  rollcall --replay tests/cassette plugin test ./my_tracker.wasm --allow-host releases.example.org \\
+      --set project=tool --expect tests/expected.json
+
+Exit status: 0 the result matches (or was written with --bless), 1 it differs (the differing
+lines are printed), 2 bad arguments, 3 the tracker failed or a response was not recorded.";
+
+/// What `plugin test` does with the tracker's data.
+#[derive(Debug, Clone, Copy)]
+enum Check<'a> {
+    /// Print it (`plugin run`).
+    Print,
+    /// Compare it with, or with `bless` write it to, a file (`plugin test`).
+    Against {
+        expect: Option<&'a std::path::Path>,
+        bless: bool,
+    },
 }
 
 fn parse_setting(raw: &str) -> Result<(String, String), String> {
@@ -56,8 +98,132 @@ pub async fn run(cli: &Cli, command: &PluginCommand) -> u8 {
             target,
             settings,
             allow_hosts,
-        } => run_one(cli, target, settings, allow_hosts).await,
+        } => run_one(cli, target, settings, allow_hosts, Check::Print).await,
+        PluginCommand::Test {
+            target,
+            settings,
+            allow_hosts,
+            expect,
+            bless,
+        } => {
+            if cli.replay.is_none() && cli.record.is_none() {
+                eprintln!(
+                    "note: neither --replay nor --record was given: this test reads the live upstream"
+                );
+            }
+            let check = Check::Against {
+                expect: expect.as_deref(),
+                bless: *bless,
+            };
+            run_one(cli, target, settings, allow_hosts, check).await
+        }
     }
+}
+
+/// Compares (or writes) the data with the `--expect` file; returns the exit status.
+fn compare(
+    data: &UpstreamData,
+    tracker: &str,
+    expect: Option<&std::path::Path>,
+    bless: bool,
+) -> u8 {
+    let actual = serde_json::to_value(data).unwrap_or_default();
+    let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
+    let summary = format!(
+        "{} releases, {} lines",
+        data.releases.len(),
+        data.lines.len()
+    );
+    let Some(path) = expect else {
+        print(&pretty(&actual));
+        eprintln!("ok: `{tracker}` returned {summary} (pass --expect FILE to compare)");
+        return exit::OK;
+    };
+    if bless {
+        return match std::fs::write(path, pretty(&actual)) {
+            Ok(()) => {
+                eprintln!("wrote `{}`: {summary}", path.display());
+                exit::OK
+            }
+            Err(e) => {
+                eprintln!("error: cannot write `{}`: {e}", path.display());
+                exit::INCOMPLETE
+            }
+        };
+    }
+    let expected: serde_json::Value = match std::fs::read(path)
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("not JSON: {e}")))
+    {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!(
+                "error: cannot read the expected result `{}`: {e}\nhelp: `--bless` writes it from what the tracker returns",
+                path.display()
+            );
+            return exit::USAGE;
+        }
+    };
+    if expected == actual {
+        eprintln!(
+            "ok: `{tracker}` returned what `{}` expects ({summary})",
+            path.display()
+        );
+        return exit::OK;
+    }
+    let (want, got) = (pretty(&expected), pretty(&actual));
+    let (want, got): (Vec<&str>, Vec<&str>) = (want.lines().collect(), got.lines().collect());
+    let mut out = format!(
+        "`{tracker}` returned something else than `{}` expects:\n--- expected\n+++ returned\n",
+        path.display()
+    );
+    for line in diff(&want, &got) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    print(&out);
+    eprintln!("help: if the new result is right, rerun with `--bless` to write it");
+    exit::FINDINGS
+}
+
+/// A line diff (longest common subsequence), only the changed lines with one line of context.
+fn diff(a: &[&str], b: &[&str]) -> Vec<String> {
+    let (n, m) = (a.len(), b.len());
+    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let mut ops: Vec<(char, &str)> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            ops.push((' ', a[i]));
+            i += 1;
+            j += 1;
+        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            ops.push(('+', b[j]));
+            j += 1;
+        } else {
+            ops.push(('-', a[i]));
+            i += 1;
+        }
+    }
+    let near = |k: usize| {
+        ops[k.saturating_sub(1)..(k + 2).min(ops.len())]
+            .iter()
+            .any(|(c, _)| *c != ' ')
+    };
+    ops.iter()
+        .enumerate()
+        .filter(|(k, (c, _))| *c != ' ' || near(*k))
+        .map(|(_, (c, line))| format!("{c}{line}"))
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -167,6 +333,7 @@ async fn run_one(
     target: &str,
     settings: &[(String, String)],
     allow_hosts: &[String],
+    check: Check<'_>,
 ) -> u8 {
     // A path runs that file; a name is resolved like a watch's tracker.
     let as_path = PathBuf::from(target);
@@ -193,13 +360,22 @@ async fn run_one(
     };
     let bytes = match &source {
         TrackerSource::Builtin(b) => b.to_vec(),
-        TrackerSource::File(path) => match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("error: cannot read `{}`: {e}", path.display());
-                return exit::USAGE;
+        // A name from the config runs only when its pin matches, as in a check; a path given
+        // on the command line is the user's own choice.
+        TrackerSource::File(path) => {
+            let read = match &config {
+                Some(config) => trackers::read_pinned(config, target, path),
+                None => std::fs::read(path)
+                    .map_err(|e| format!("cannot read `{}`: {e}", path.display())),
+            };
+            match read {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return exit::USAGE;
+                }
             }
-        },
+        }
     };
     let runtime = match build_runtime(cli, config.as_ref()) {
         Ok(r) => r,
@@ -256,8 +432,9 @@ async fn run_one(
         .map_or_else(Default::default, |c: &Config| c.limits(target));
     let outcome = runtime.poll(&plugin, settings, grant, limits).await;
     let usage: &Usage = &outcome.usage;
-    match &outcome.result {
-        Ok(data) => {
+    match (&outcome.result, check) {
+        (Ok(data), Check::Against { expect, bless }) => compare(data, &info.name, expect, bless),
+        (Ok(data), Check::Print) => {
             let out = RunOutput {
                 tracker: &info.name,
                 version: &info.version,
@@ -271,7 +448,7 @@ async fn run_one(
             print(&(serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"));
             exit::OK
         }
-        Err(e) => {
+        (Err(e), _) => {
             eprintln!("error: tracker `{}` {e}", info.name);
             for denial in &usage.denials {
                 eprintln!("note: denied: {denial}");

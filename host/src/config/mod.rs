@@ -339,6 +339,9 @@ pub struct PluginConfig {
     /// A third-party tracker: its `.wasm` file, relative to the config file.
     #[serde(default)]
     pub path: Option<Spanned<PathBuf>>,
+    /// The SHA-256 of that file, hex: a third-party plugin runs only when its bytes match.
+    #[serde(default)]
+    pub sha256: Option<Spanned<String>>,
     /// Hosts a third-party tracker may reach (it must also declare them).
     #[serde(default)]
     pub allow_hosts: Vec<Spanned<String>>,
@@ -547,6 +550,16 @@ impl Config {
             self.check_distro(name, distro)?;
         }
         for plugin in self.plugins.values() {
+            if let Some(pin) = &plugin.sha256 {
+                let hex = pin.get_ref();
+                if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(self.error_at(
+                        pin.span(),
+                        format!("`sha256` = \"{hex}\" is not a SHA-256 (64 hexadecimal digits)"),
+                        Some("write the output of `sha256sum FILE.wasm` (the first column)".into()),
+                    ));
+                }
+            }
             let limits = [
                 (
                     &plugin.memory_mib,

@@ -44,8 +44,7 @@ pub async fn load_trackers(
         };
         let bytes = match &source {
             TrackerSource::Builtin(bytes) => Ok(bytes.to_vec()),
-            TrackerSource::File(path) => std::fs::read(path)
-                .map_err(|e| format!("cannot read plugin `{}`: {e}", path.display())),
+            TrackerSource::File(path) => trackers::read_pinned(config, name, path),
         };
         let result = match bytes {
             Ok(bytes) => runtime
@@ -150,8 +149,7 @@ pub async fn load_policies(
             };
             let bytes = match &source {
                 TrackerSource::Builtin(bytes) => Ok(bytes.to_vec()),
-                TrackerSource::File(path) => std::fs::read(path)
-                    .map_err(|e| format!("cannot read policy `{}`: {e}", path.display())),
+                TrackerSource::File(path) => trackers::read_pinned(config, name.get_ref(), path),
             };
             let result = match bytes {
                 Ok(bytes) => runtime
