@@ -533,3 +533,101 @@ async fn plugin_test_records_once_then_replays_and_compares() {
     let out = run(test_args("--replay", &empty, &["--expect", &expect])).await;
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
 }
+
+/// From nothing to a passing tracker with no manual step: `plugin new`, a wasm32-wasip2 build
+/// of what it wrote, and `plugin test` against the recorded response it ships.
+#[tokio::test(flavor = "multi_thread")]
+async fn plugin_new_builds_and_passes_its_own_test() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let crate_dir = dir.path().join("my-forge");
+    let out = std::process::Command::new(BIN)
+        .args(["plugin", "new", "my-forge", "--dir"])
+        .arg(&crate_dir)
+        .output()
+        .expect("plugin new");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("cargo build --target wasm32-wasip2 --release"));
+    // It refuses to write over a crate.
+    let again = std::process::Command::new(BIN)
+        .args(["plugin", "new", "my-forge", "--dir"])
+        .arg(&crate_dir)
+        .output()
+        .expect("plugin new again");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again.stderr).contains("is not empty"),
+        "{}",
+        text(&again.stderr)
+    );
+
+    // The build shares a target directory between test runs (the first one compiles the SDK's
+    // dependencies, about 20 s on two cores).
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plugin-new");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let build = std::process::Command::new(cargo)
+        .args([
+            "build",
+            "--target",
+            "wasm32-wasip2",
+            "--release",
+            "--manifest-path",
+        ])
+        .arg(crate_dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        build.status.success(),
+        "the new crate does not build:\n{}\nhelp: rustup target add wasm32-wasip2",
+        text(&build.stderr)
+    );
+    let wasm = target.join("wasm32-wasip2/release/my_forge.wasm");
+    let out = std::process::Command::new(BIN)
+        .arg("--replay")
+        .arg(crate_dir.join("tests/cassette"))
+        .args(["plugin", "test"])
+        .arg(&wasm)
+        .args([
+            "--allow-host",
+            "releases.example.org",
+            "--set",
+            "project=my-forge",
+            "--expect",
+        ])
+        .arg(crate_dir.join("tests/expected.json"))
+        .current_dir(dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env("ROLLCALL_CACHE_DIR", dir.path().join("cache"))
+        .output()
+        .expect("plugin test");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("`my-forge` returned what"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stderr).contains("4 releases"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Without the grant, the third-party file does not run and the error says what to add.
+    let out = std::process::Command::new(BIN)
+        .arg("--replay")
+        .arg(crate_dir.join("tests/cassette"))
+        .args(["plugin", "test"])
+        .arg(&wasm)
+        .args(["--set", "project=my-forge"])
+        .current_dir(dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env("ROLLCALL_CACHE_DIR", dir.path().join("cache"))
+        .output()
+        .expect("plugin test");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--allow-host HOST"),
+        "{}",
+        text(&out.stderr)
+    );
+}

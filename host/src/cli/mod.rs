@@ -6,6 +6,7 @@ mod daemon;
 mod distro;
 mod explain;
 mod plugin;
+mod plugin_new;
 mod report;
 mod tui;
 mod version;

@@ -37,6 +37,20 @@ pub enum PluginCommand {
         #[arg(long = "allow-host", value_name = "HOST")]
         allow_hosts: Vec<String>,
     },
+    /// Create a tracker crate that builds for wasm32-wasip2 and passes its test as created
+    #[command(
+        after_help = "Example:\n  rollcall plugin new my-forge\n  cd my-forge && cargo build --target wasm32-wasip2 --release
+
+The crate vendors this rollcall's guest SDK and contract, a recorded response and the
+result `plugin test` must see; its README.md has the commands."
+    )]
+    New {
+        /// The tracker's name (lower-case letters, digits, `-`); also the crate's
+        name: String,
+        /// Where to create it [default: ./NAME]
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Run one tracker against recorded responses and compare what it returns with a JSON file
     #[command(after_help = TEST_HELP)]
     Test {
@@ -99,6 +113,7 @@ pub async fn run(cli: &Cli, command: &PluginCommand) -> u8 {
             settings,
             allow_hosts,
         } => run_one(cli, target, settings, allow_hosts, Check::Print).await,
+        PluginCommand::New { name, dir } => super::plugin_new::run(name, dir.as_deref()),
         PluginCommand::Test {
             target,
             settings,
