@@ -9,6 +9,7 @@ mod dashboard_data;
 mod distros;
 mod filters;
 mod history;
+mod languages;
 mod network;
 mod sandbox;
 mod support;
