@@ -4,6 +4,14 @@ use crate::Error;
 
 /// Checks that `raw` starts with a `YYYY-MM-DD` date and returns that date; RFC 3339 timestamps
 /// (`2024-12-19T10:00:00Z`) are cut to their date.
+///
+/// ```
+/// use rollcall_sdk::date::{add_months, iso_date};
+///
+/// assert_eq!(iso_date("2024-12-19T10:00:00Z").unwrap(), "2024-12-19");
+/// assert!(iso_date("19/12/2024").is_err());
+/// assert_eq!(add_months("2024-01-31", 1).unwrap(), "2024-02-29");
+/// ```
 pub fn iso_date(raw: &str) -> Result<String, Error> {
     let date = raw.trim().get(..10).unwrap_or("");
     let bytes = date.as_bytes();

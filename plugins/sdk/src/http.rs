@@ -106,13 +106,35 @@ pub fn get_text(url: &str) -> Result<String, Error> {
 }
 
 /// GET `url` and deserialize its JSON body; a body that does not match `T` is a
-/// [`Error::Parse`] naming the URL and the place in the document.
+/// [`Error::Parse`] naming the URL and the place in the document. A status other than 200 is
+/// [`Error::Status`], or [`Error::RateLimited`] for a 429 (or a 403 whose headers say the limit
+/// is spent), so the host can pause that upstream; a host the watch was not granted is
+/// [`Error::Denied`].
+///
+/// ```no_run
+/// #[derive(serde::Deserialize)]
+/// struct Tag {
+///     name: String,
+/// }
+///
+/// # fn poll() -> Result<(), rollcall_sdk::Error> {
+/// let tags: Vec<Tag> = rollcall_sdk::http::get_json("https://forge.example.org/api/tags")?;
+/// # Ok(())
+/// # }
+/// ```
 pub fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, Error> {
     let body = get_bytes(url, "application/json")?;
     parse_json(url, &body)
 }
 
 /// Deserializes a JSON body fetched from `url`; errors name the URL and the place.
+///
+/// ```
+/// let value: Vec<u32> = rollcall_sdk::http::parse_json("https://x.example/a", b"[1, 2]").unwrap();
+/// assert_eq!(value, [1, 2]);
+/// let err = rollcall_sdk::http::parse_json::<Vec<u32>>("https://x.example/a", b"{").unwrap_err();
+/// assert!(matches!(err, rollcall_sdk::Error::Parse(m) if m.contains("x.example/a")));
+/// ```
 pub fn parse_json<T: DeserializeOwned>(url: &str, body: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(body).map_err(|e| Error::parse(format!("`{url}`: {e}")))
 }

@@ -6,22 +6,63 @@
 //! host's `http` import ([`http::get_json`]), dates ([`date`]), and short constructors for
 //! [`Error`].
 //!
-//! ```ignore
-//! use rollcall_sdk::{Error, Guest, PluginInfo, Settings, UpstreamData};
+//! A complete tracker (`rollcall plugin new NAME` writes this shape, with a test):
+//!
+//! ```no_run
+//! use rollcall_sdk::{Error, Guest, PluginInfo, Release, Settings, UpstreamData};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Entry {
+//!     version: String,
+//!     date: Option<String>,
+//! }
 //!
 //! struct Example;
 //!
 //! impl Guest for Example {
-//!     fn describe() -> PluginInfo { /* name, hosts, settings */ }
+//!     fn describe() -> PluginInfo {
+//!         PluginInfo {
+//!             name: "example".into(),
+//!             version: "0.1.0".into(),
+//!             summary: "releases of a project from a JSON list".into(),
+//!             hosts: vec!["releases.example.org".into()],
+//!             settings: vec![
+//!                 rollcall_sdk::base_url_setting("https://releases.example.org"),
+//!                 rollcall_sdk::required_setting("project", "the project's name"),
+//!             ],
+//!         }
+//!     }
+//!
 //!     fn poll(settings: Vec<(String, String)>) -> Result<UpstreamData, Error> {
 //!         let settings = Settings::new(settings);
-//!         let base = settings.base_url("https://example.org")?;
-//!         let doc: serde_json::Value = rollcall_sdk::http::get_json(&format!("{base}/releases.json"))?;
-//!         /* … */
+//!         let base = settings.base_url("https://releases.example.org")?;
+//!         let project = settings.require("project")?;
+//!         let url = format!("{base}/{project}/releases.json");
+//!         let entries: Vec<Entry> = rollcall_sdk::http::get_json(&url)?;
+//!         let releases = entries
+//!             .into_iter()
+//!             .map(|e| Release::new(e.version, e.date))
+//!             .collect();
+//!         UpstreamData::releases_only(releases, &format!("`{url}`"))
 //!     }
 //! }
 //!
 //! rollcall_sdk::export!(Example);
+//! # fn main() {}
+//! ```
+//!
+//! Errors are values of the contract's `error` variant; the host shows the kind and the message
+//! to the user (`rollcall check` lists them per watch, the dashboard on the trackers screen), so
+//! a message names the thing that failed and, where known, the fix:
+//!
+//! ```
+//! use rollcall_sdk::{Error, Settings};
+//!
+//! let settings = Settings::new(vec![("limit".into(), "many".into())]);
+//! let err = settings.parse_or("limit", 50u32).unwrap_err();
+//! assert!(matches!(&err, Error::Config(m) if m.contains("limit")));
+//! let err = Error::parse("`https://example.org/x.json` lists no releases");
+//! assert!(matches!(err, Error::Parse(_)));
 //! ```
 
 pub mod date;

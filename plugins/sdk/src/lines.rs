@@ -29,6 +29,23 @@ pub fn empty_line(name: &str) -> ReleaseLine {
 /// Groups releases into lines by their `line` field: each line gets its newest final release
 /// as `latest` and the date of its oldest final release as `release_date`. Pre-releases and
 /// releases without a line are left out. Lines come back oldest first.
+///
+/// ```
+/// use rollcall_sdk::Release;
+///
+/// let mut releases = vec![
+///     Release::new("1.31.0".into(), Some("2024-08-13".into())),
+///     Release::new("1.31.4".into(), Some("2024-12-10".into())),
+///     Release::new("1.32.0-rc.1".into(), None),
+/// ];
+/// for r in &mut releases {
+///     r.line = Some(rollcall_sdk::major_minor(&r.version).to_owned());
+/// }
+/// let lines = rollcall_sdk::lines::group(&releases);
+/// assert_eq!(lines.len(), 1);
+/// assert_eq!(lines[0].latest.as_deref(), Some("1.31.4"));
+/// assert_eq!(lines[0].release_date.as_deref(), Some("2024-08-13"));
+/// ```
 pub fn group(releases: &[Release]) -> Vec<ReleaseLine> {
     let mut lines: BTreeMap<&str, ReleaseLine> = BTreeMap::new();
     for release in releases.iter().filter(|r| !r.prerelease) {

@@ -6,6 +6,25 @@
 use crate::Error;
 
 /// The settings a watch passed to `poll`.
+///
+/// ```
+/// use rollcall_sdk::Settings;
+///
+/// let settings = Settings::new(vec![
+///     ("project".into(), "tool".into()),
+///     ("limit".into(), "20".into()),
+///     ("prereleases".into(), "yes".into()),
+/// ]);
+/// assert_eq!(settings.require("project").unwrap(), "tool");
+/// assert!(settings.require("owner").is_err()); // a config error naming `owner`
+/// assert_eq!(settings.parse_or("limit", 100u32).unwrap(), 20);
+/// assert_eq!(settings.get_or("branch", "main"), "main");
+/// assert!(settings.flag("prereleases", false).unwrap());
+/// assert_eq!(
+///     settings.base_url("https://example.org/").unwrap(),
+///     "https://example.org"
+/// );
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     pairs: Vec<(String, String)>,

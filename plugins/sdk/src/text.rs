@@ -44,6 +44,15 @@ pub struct Matches {
 }
 
 /// Every match of `pattern` in `haystack`, at most `limit`. A bad pattern is [`Error::Config`].
+/// The host runs the expression (the `regex` crate's syntax, linear time), so the component
+/// carries no regex engine.
+///
+/// ```no_run
+/// # fn poll(page: &str) -> Result<Vec<String>, rollcall_sdk::Error> {
+/// let found = rollcall_sdk::text::find_all(r"glibc-(?P<version>\d+\.\d+)\.tar", page, 1000)?;
+/// Ok(found.list.iter().filter_map(|m| m.name("version")).map(str::to_owned).collect())
+/// # }
+/// ```
 pub fn find_all(pattern: &str, haystack: &str, limit: u32) -> Result<Matches, Error> {
     let found = text::regex_find_all(pattern, haystack, limit)?;
     let groups = found.names.len();

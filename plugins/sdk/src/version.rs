@@ -30,6 +30,16 @@ const PRE_WORDS: &[&str] = &[
 /// True when a version looks like a test release: `1.31.0-rc.1`, `2.0b3`, `18.1.0rc1`,
 /// `5.0.0-alpha`, `3.0.dev2`. A single letter counts only when a digit follows it (`2.0a1`
 /// is an alpha, OpenSSL's `1.1.1w` is not).
+///
+/// ```
+/// use rollcall_sdk::version::{cmp_dotted, is_prerelease, version_in_tag};
+///
+/// assert!(is_prerelease("1.31.0-rc.1") && is_prerelease("2.0a1"));
+/// assert!(!is_prerelease("1.1.1w"));
+/// assert_eq!(version_in_tag("Uyuni-2024.10", "Uyuni-"), Some("2024.10"));
+/// assert_eq!(version_in_tag("v1.31.4", ""), Some("1.31.4"));
+/// assert!(cmp_dotted("6.12.10", "6.12.9").is_gt());
+/// ```
 pub fn is_prerelease(version: &str) -> bool {
     let lower = version.to_ascii_lowercase();
     let bytes = lower.as_bytes();
