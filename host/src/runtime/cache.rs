@@ -86,6 +86,11 @@ impl ComponentCache {
             return Ok((compile(engine, bytes)?, CacheOutcome::CompiledUncached));
         };
         let path = self.entry(dir, sha256);
+        if let Err(why) = private(dir, &path) {
+            // Native code in a place others can write is never loaded, nor written there.
+            tracing::warn!(dir = %dir.display(), "not using the compiled-component cache: {why}");
+            return Ok((compile(engine, bytes)?, CacheOutcome::CompiledUncached));
+        }
         if path.is_file() {
             match deserialize(engine, &path) {
                 Ok(component) => return Ok((component, CacheOutcome::Hit)),
@@ -133,6 +138,37 @@ fn deserialize_bytes(engine: &Engine, compiled: &[u8]) -> anyhow::Result<Compone
     unsafe { Component::deserialize(engine, compiled) }.map_err(|e| anyhow::anyhow!("{e}"))
 }
 
+/// Whether `dir` (when it exists) and `entry` (when it exists) can hold code to load: on Unix,
+/// neither may be writable by group or others, and the entry must belong to the directory's
+/// owner. Anyone who could plant a file there could make rollcall run native code.
+fn private(dir: &Path, entry: &Path) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(d) = std::fs::symlink_metadata(dir) else {
+            return Ok(());
+        };
+        if !d.is_dir() || d.mode() & 0o022 != 0 {
+            return Err(format!(
+                "`{}` is writable by other users (mode {:o}); fix: chmod 700 it",
+                dir.display(),
+                d.mode() & 0o7777
+            ));
+        }
+        if let Ok(e) = std::fs::symlink_metadata(entry)
+            && (!e.is_file() || e.mode() & 0o022 != 0 || e.uid() != d.uid())
+        {
+            return Err(format!(
+                "`{}` is not a file of the cache's owner, private to it; fix: delete it",
+                entry.display()
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (dir, entry);
+    Ok(())
+}
+
 fn store(dir: &Path, path: &Path, compiled: &[u8]) -> std::io::Result<()> {
     if !dir.is_dir() {
         let mut builder = std::fs::DirBuilder::new();
@@ -153,4 +189,36 @@ fn store(dir: &Path, path: &Path, compiled: &[u8]) -> std::io::Result<()> {
 /// Hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn code_in_a_cache_others_can_write_is_never_loaded() {
+        let engine = Engine::default();
+        let bytes = crate::trackers::builtin("npm").expect("a built-in tracker");
+        let sha = sha256_hex(bytes);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = ComponentCache::new(&engine, Some(dir.path().join("components")));
+        let outcome = |cache: &ComponentCache| cache.load(&engine, bytes, &sha).expect("loads").1;
+        assert_eq!(outcome(&cache), CacheOutcome::Compiled);
+        assert_eq!(outcome(&cache), CacheOutcome::Hit);
+
+        let components = dir.path().join("components");
+        std::fs::set_permissions(&components, std::fs::Permissions::from_mode(0o777))
+            .expect("chmod");
+        assert_eq!(outcome(&cache), CacheOutcome::CompiledUncached);
+        std::fs::set_permissions(&components, std::fs::Permissions::from_mode(0o700))
+            .expect("chmod");
+        assert_eq!(outcome(&cache), CacheOutcome::Hit);
+
+        // An entry others can write is refused even in a private directory.
+        let entry = cache.entry(&components, &sha);
+        std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+        assert_eq!(outcome(&cache), CacheOutcome::CompiledUncached);
+    }
 }
