@@ -631,3 +631,63 @@ async fn plugin_new_builds_and_passes_its_own_test() {
         text(&out.stderr)
     );
 }
+
+/// The `github` import records and replays like the `http` import, so a GitHub tracker can be
+/// tested offline with `plugin test`.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_github_tracker_records_and_replays() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cassette = dir.path().join("cassette");
+    let expected = dir.path().join("expected.json").display().to_string();
+    let server = Server::start(vec![(
+        "/repos/facebook/react/releases",
+        Reply::ok(support::fixture(
+            "github/releases_with_mixed_tag_formats.json",
+        )),
+    )])
+    .await;
+    let api = server.url("/");
+    let run = |mode: &'static str, extra: &'static [&'static str]| {
+        let dir = dir.path().to_owned();
+        let cassette = cassette.clone();
+        let expected = expected.clone();
+        let api = api.clone();
+        async move {
+            tokio::process::Command::new(BIN)
+                .arg(mode)
+                .arg(&cassette)
+                .args(["plugin", "test", "github-releases", "--set"])
+                .arg("repository=facebook/react")
+                .arg("--expect")
+                .arg(&expected)
+                .args(extra)
+                .current_dir(&dir)
+                .env("ROLLCALL_GITHUB_API", api)
+                .env("XDG_CONFIG_HOME", &dir)
+                .env("ROLLCALL_CACHE_DIR", dir.join("cache"))
+                .env_remove("GITHUB_TOKEN")
+                .output()
+                .await
+                .expect("run rollcall")
+        }
+    };
+    let out = run("--record", &["--bless"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let recorded = std::fs::read_dir(&cassette).map_or(0, Iterator::count);
+    assert_eq!(recorded, 1, "one page recorded");
+    let hits = server
+        .seen()
+        .iter()
+        .filter(|s| s.target.starts_with("/repos/facebook/react/releases"))
+        .count();
+    drop(server);
+
+    let out = run("--replay", &[]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("returned what"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(hits, 1);
+}

@@ -224,6 +224,15 @@ fn runtime_for(
     let github = url::Url::parse(&github_base)
         .map_err(anyhow::Error::from)
         .and_then(|base| GithubClient::new(&base, std::env::var("GITHUB_TOKEN").ok()))
+        .map(|client| {
+            if let Some(dir) = &cli.record {
+                client.with_cassette(Cassette::Record(dir.clone()))
+            } else if let Some(dir) = &cli.replay {
+                client.with_cassette(Cassette::Replay(dir.clone()))
+            } else {
+                client
+            }
+        })
         .map_err(|e| tracing::warn!("the `github` import is unavailable: {e:#}"))
         .ok();
     let cache_dir = if cli.no_cache {

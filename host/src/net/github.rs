@@ -2,7 +2,9 @@
 //!
 //! The host owns the token (`GITHUB_TOKEN`), adds it to requests and never hands it to a tracker
 //! or writes it to a log; octocrab keeps it as a `SecretString`. The base URL can be changed
-//! (`ROLLCALL_GITHUB_API`) so tests and GitHub Enterprise users can point it elsewhere.
+//! (`ROLLCALL_GITHUB_API`) so tests and GitHub Enterprise users can point it elsewhere. Pages go
+//! through the same cassette as the `http` import (`--record`, `--replay`), keyed by their full
+//! URL, so a GitHub tracker can be tested offline like any other.
 
 use std::sync::Arc;
 
@@ -95,6 +97,7 @@ struct LenientCommit {
 pub struct GithubClient {
     api: Arc<Octocrab>,
     base: Url,
+    cassette: super::Cassette,
     /// What GitHub's `x-ratelimit-*` headers said, for the dashboard's budget per host.
     gates: Arc<super::gate::Gates>,
 }
@@ -118,8 +121,15 @@ impl GithubClient {
         Ok(Self {
             api: Arc::new(builder.build()?),
             base: base.clone(),
+            cassette: super::Cassette::Off,
             gates: Arc::new(super::gate::Gates::default()),
         })
+    }
+
+    /// Records every page to, or answers every page from, a cassette directory.
+    pub fn with_cassette(mut self, cassette: super::Cassette) -> Self {
+        self.cassette = cassette;
+        self
     }
 
     /// The API host's rate-limit budget, once a request was made.
@@ -127,30 +137,112 @@ impl GithubClient {
         self.gates.budgets()
     }
 
-    /// One page of a list, its rate-limit headers noted on the way.
+    /// One page of `/repos/{owner}/{repo}/{what}`: its items and whether another follows. Live,
+    /// the rate-limit headers are noted and, with `--record`, the exchange is written; with
+    /// `--replay` it comes from the cassette and nothing reaches the network.
     async fn page<T: serde::de::DeserializeOwned>(
         &self,
-        route: &str,
+        owner: &str,
+        repo: &str,
+        what: &str,
         page: u32,
-    ) -> Result<octocrab::Page<T>, octocrab::Error> {
-        use octocrab::FromResponse;
-        let response = self
-            .api
-            ._get(format!("{route}?per_page={PER_PAGE}&page={page}"))
-            .await?;
-        let host = format!(
-            "{}:{}",
-            self.base.host_str().unwrap_or_default(),
-            self.base.port_or_known_default().unwrap_or_default()
-        );
-        self.gates.get(&host, 1).observe(
-            response
-                .headers()
+    ) -> Result<(Vec<T>, bool), GithubError> {
+        let route = format!("/repos/{owner}/{repo}/{what}?per_page={PER_PAGE}&page={page}");
+        let url = format!("{}{route}", self.base.as_str().trim_end_matches('/'));
+        let fetched = match &self.cassette {
+            super::Cassette::Replay(dir) => {
+                super::cassette::replay(dir, &url).map_err(GithubError::Other)?
+            }
+            cassette => {
+                let response = self
+                    .api
+                    ._get(route)
+                    .await
+                    .map_err(|e| self.describe(owner, repo, what, &e))?;
+                let status = response.status().as_u16();
+                let headers: Vec<(String, String)> = response
+                    .headers()
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+                    .collect();
+                let host = format!(
+                    "{}:{}",
+                    self.base.host_str().unwrap_or_default(),
+                    self.base.port_or_known_default().unwrap_or_default()
+                );
+                self.gates
+                    .get(&host, 1)
+                    .observe(headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                let body = self
+                    .api
+                    .body_to_string(response)
+                    .await
+                    .map_err(|e| self.describe(owner, repo, what, &e))?;
+                let fetched = super::Fetched {
+                    status,
+                    headers,
+                    body: body.into_bytes(),
+                    revalidated: false,
+                };
+                if let super::Cassette::Record(dir) = cassette
+                    && let Err(e) = super::cassette::record(dir, &url, &fetched)
+                {
+                    tracing::warn!(dir = %dir.display(), "could not record a GitHub page: {e}");
+                }
+                fetched
+            }
+        };
+        self.read_page(owner, repo, what, &fetched)
+    }
+
+    /// A page's items, or the error its status means.
+    fn read_page<T: serde::de::DeserializeOwned>(
+        &self,
+        owner: &str,
+        repo: &str,
+        what: &str,
+        fetched: &super::Fetched,
+    ) -> Result<(Vec<T>, bool), GithubError> {
+        let header = |name: &str| {
+            fetched
+                .headers
                 .iter()
-                .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?))),
-        );
-        let response = octocrab::map_github_error(response).await?;
-        octocrab::Page::from_response(response).await
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        };
+        let status = fetched.status;
+        if !(200..300).contains(&status) {
+            let url = format!(
+                "{}/repos/{owner}/{repo}/{what}",
+                self.base.as_str().trim_end_matches('/')
+            );
+            let message = serde_json::from_slice::<serde_json::Value>(&fetched.body)
+                .ok()
+                .and_then(|v| v["message"].as_str().map(str::to_owned))
+                .unwrap_or_default();
+            let limited = status == 429
+                || (status == 403
+                    && (message.to_ascii_lowercase().contains("rate limit")
+                        || header("x-ratelimit-remaining") == Some("0")));
+            if limited {
+                return Err(GithubError::RateLimited {
+                    message: format!(
+                        "GitHub's rate limit is spent (HTTP {status} for `{owner}/{repo}`): {message}; \
+                         set GITHUB_TOKEN to a token (no scopes needed) for 5,000 requests an hour"
+                    ),
+                    url,
+                    status,
+                });
+            }
+            return Err(GithubError::Status { url, status });
+        }
+        let items: Vec<T> = serde_json::from_slice(&fetched.body).map_err(|e| {
+            GithubError::Parse(format!(
+                "GitHub's answer for `{owner}/{repo}` is not what the API returns: {e}"
+            ))
+        })?;
+        let next = header("link").is_some_and(|l| l.contains("rel=\"next\""));
+        Ok((items, next))
     }
 
     /// The API's base URL; a tracker must be granted its host to use this import.
@@ -170,12 +262,10 @@ impl GithubClient {
         let limit = limit.clamp(1, MAX_ITEMS) as usize;
         let mut out = Vec::new();
         for page in 1u32.. {
-            let batch: octocrab::Page<octocrab::models::repos::Release> = self
-                .page(&format!("/repos/{owner}/{repo}/releases"), page)
-                .await
-                .map_err(|e| self.describe(owner, repo, "releases", &e))?;
-            let done = batch.next.is_none() || batch.items.len() < usize::from(PER_PAGE);
-            out.extend(batch.items.into_iter().map(|r| GithubRelease {
+            let (items, next): (Vec<octocrab::models::repos::Release>, bool) =
+                self.page(owner, repo, "releases", page).await?;
+            let done = !next || items.len() < usize::from(PER_PAGE);
+            out.extend(items.into_iter().map(|r| GithubRelease {
                 tag: r.tag_name,
                 name: r.name,
                 published_at: r.published_at.map(|d| d.to_rfc3339()),
@@ -203,12 +293,10 @@ impl GithubClient {
         let limit = limit.clamp(1, MAX_ITEMS) as usize;
         let mut out = Vec::new();
         for page in 1u32.. {
-            let batch: octocrab::Page<LenientTag> = self
-                .page(&format!("/repos/{owner}/{repo}/tags"), page)
-                .await
-                .map_err(|e| self.describe(owner, repo, "tags", &e))?;
-            let done = batch.next.is_none() || batch.items.len() < usize::from(PER_PAGE);
-            out.extend(batch.items.into_iter().map(|t| GithubTag {
+            let (items, next): (Vec<LenientTag>, bool) =
+                self.page(owner, repo, "tags", page).await?;
+            let done = !next || items.len() < usize::from(PER_PAGE);
+            out.extend(items.into_iter().map(|t| GithubTag {
                 name: t.name,
                 commit: t.commit.sha,
             }));
