@@ -264,6 +264,30 @@ fn mouse_wheel_scrolls() {
     assert_eq!(d.app.overview.selected, 3);
     d.mouse(wheel(MouseEventKind::ScrollUp));
     assert_eq!(d.app.overview.selected, 0);
+
+    // A click selects the row under it (rows start under the header, the tab line, the filter
+    // line and the column titles); a click on the selected row opens it.
+    draw(&mut d, 100, 24);
+    let click = |row| MouseEvent {
+        kind: MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        column: 20,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    d.mouse(click(4 + 2));
+    assert_eq!(d.app.overview.selected, 2);
+    assert_eq!(d.app.selected_row().map(|r| r.watch.as_str()), Some("salt"));
+    d.mouse(click(1));
+    assert_eq!(
+        d.app.overview.selected, 2,
+        "a click outside the rows changes nothing"
+    );
+    d.mouse(click(4 + 2));
+    assert_eq!(d.app.screen, Screen::Detail);
+    assert_eq!(
+        d.app.detail.as_ref().map(|x| x.watch.as_str()),
+        Some("salt")
+    );
 }
 
 #[test]

@@ -206,6 +206,9 @@ pub struct App {
     pub quit: bool,
     /// Rows per page (kept by the renderer).
     pub page: usize,
+    /// Where the list's first row is drawn and how many rows fit (kept by the renderer, for
+    /// mouse clicks).
+    pub rows_at: Option<(u16, u16)>,
 }
 
 /// What a key asks of the source; the [`Dashboard`] carries it out.
@@ -245,6 +248,7 @@ impl App {
             color,
             quit: false,
             page: 10,
+            rows_at: None,
         };
         app.replace(snapshot);
         app
@@ -676,18 +680,50 @@ impl<S: Source> Dashboard<S> {
         }
     }
 
-    /// Handles the mouse: the wheel scrolls.
+    /// Handles the mouse: the wheel scrolls, a click selects a row, a click on the selected
+    /// row opens it.
     pub fn mouse(&mut self, event: MouseEvent) {
-        let action = match event.kind {
-            MouseEventKind::ScrollDown => Action::Down,
-            MouseEventKind::ScrollUp => Action::Up,
-            _ => return,
-        };
         if self.app.help || self.app.typing {
             return;
         }
+        let action = match event.kind {
+            MouseEventKind::ScrollDown => Action::Down,
+            MouseEventKind::ScrollUp => Action::Up,
+            MouseEventKind::Down(crossterm::event::MouseButton::Left) => {
+                self.click(event.row);
+                return;
+            }
+            _ => return,
+        };
         for _ in 0..3 {
             self.app.navigate(action);
+        }
+    }
+
+    fn click(&mut self, row: u16) {
+        let Some((top, height)) = self.app.rows_at else {
+            return;
+        };
+        if row < top || row >= top + height {
+            return;
+        }
+        let at = usize::from(row - top);
+        let (cursor, len) = match self.app.screen {
+            Screen::Overview => (&mut self.app.overview, self.app.visible.len()),
+            Screen::Trackers => (&mut self.app.trackers, self.app.tracker_order.len()),
+            Screen::Changes => (&mut self.app.changes, self.app.snapshot.changes.len()),
+            Screen::Detail => return,
+        };
+        let index = cursor.offset + at;
+        if index >= len {
+            return;
+        }
+        if cursor.selected == index {
+            if let Some(request) = self.app.act(Action::Open) {
+                self.serve(request);
+            }
+        } else {
+            cursor.selected = index;
         }
     }
 

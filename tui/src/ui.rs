@@ -14,6 +14,7 @@ use crate::model::{Detail, LineInfo, Row, Status};
 
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame<'_>, app: &mut App) {
+    app.rows_at = None;
     let [head, tabs, body, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -253,6 +254,7 @@ fn overview(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
     }
     let height = table_area.height.saturating_sub(1) as usize;
     app.page = height.max(1);
+    app.rows_at = Some((table_area.y + 1, height as u16));
     app.overview.scroll_into_view(app.visible.len(), height);
     let window: Vec<usize> = app
         .visible
@@ -435,6 +437,7 @@ fn trackers(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
     .areas(area);
     let height = list_area.height.saturating_sub(1) as usize;
     app.page = height.max(1);
+    app.rows_at = Some((list_area.y + 1, height as u16));
     app.trackers
         .scroll_into_view(app.tracker_order.len(), height);
     let selected = app.trackers.selected;
@@ -586,6 +589,7 @@ fn changes(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
     }
     let height = list_area.height as usize;
     app.page = height.max(1);
+    app.rows_at = Some((list_area.y, height as u16));
     app.changes
         .scroll_into_view(app.snapshot.changes.len(), height);
     let selected = app.changes.selected;
@@ -940,7 +944,7 @@ fn help(frame: &mut Frame<'_>, area: Rect, app: &App) {
         .collect();
     lines.push(Line::from(""));
     lines.push(Line::styled(
-        " Mouse wheel scrolls. Any key closes this help.",
+        " Mouse: wheel scrolls, click selects, click again opens. Any key closes this help.",
         theme.dim(),
     ));
     frame.render_widget(Clear, popup);
