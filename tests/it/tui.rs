@@ -668,8 +668,39 @@ fn the_readme_capture_is_what_the_dashboard_draws() {
 fn the_key_docs_are_the_key_table() {
     let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/tui.md"))
         .expect("docs/tui.md");
-    for binding in rollcall_tui::keys::KEYS {
-        let row = format!("| `{}` | {} |", binding.label, binding.help);
-        assert!(docs.contains(&row), "docs/tui.md lacks the row:\n{row}");
-    }
+    let table: String = rollcall_tui::keys::KEYS
+        .iter()
+        .map(|b| {
+            format!(
+                "| `{}` | {} | {} |\n",
+                b.label,
+                b.help,
+                rollcall_tui::keys::places(b)
+            )
+        })
+        .collect();
+    let table = format!("| keys | what | where |\n|---|---|---|\n{table}");
+    assert!(
+        docs.contains(&table),
+        "docs/tui.md's key table is stale; replace it with:\n{table}"
+    );
+}
+
+#[test]
+fn a_failing_poll_can_be_checked_again_from_the_trackers_screen() {
+    let (_dir, store) = filled_store();
+    let (keep, take) = std::sync::mpsc::channel::<Option<String>>();
+    let checker = Box::new(move |watch: Option<&str>, _events: Sender<JobEvent>| {
+        keep.send(watch.map(str::to_owned))
+            .map_err(|e| e.to_string())
+    });
+    let mut d = dashboard_over(source(store).with_checker(checker), true);
+    // Failures come first on the trackers screen: buildah's rate-limited poll.
+    press(&mut d, "2r");
+    assert_eq!(take.try_recv().ok().flatten().as_deref(), Some("buildah"));
+    // On the changes screen there is no watch to check.
+    press(&mut d, "3");
+    d.app.job = None;
+    press(&mut d, "r");
+    assert!(take.try_recv().is_err());
 }

@@ -303,11 +303,16 @@ impl App {
             .map(|&i| &self.snapshot.rows[i])
     }
 
-    /// The watch keys act on: the detail's, else the selected row's.
+    /// The watch keys act on: the detail's, the selected row's or the selected poll's.
     pub fn selected_watch(&self) -> Option<String> {
-        match (&self.screen, &self.detail) {
-            (Screen::Detail, Some(d)) => Some(d.watch.clone()),
-            _ => self.selected_row().map(|r| r.watch.clone()),
+        match self.screen {
+            Screen::Detail => self.detail.as_ref().map(|d| d.watch.clone()),
+            Screen::Overview => self.selected_row().map(|r| r.watch.clone()),
+            Screen::Trackers => self
+                .tracker_order
+                .get(self.trackers.selected)
+                .map(|&i| self.snapshot.trackers[i].watch.clone()),
+            Screen::Changes => None,
         }
     }
 
@@ -315,7 +320,8 @@ impl App {
         match self.screen {
             Screen::Overview => Place::Overview,
             Screen::Detail => Place::Detail,
-            Screen::Trackers | Screen::Changes => Place::OtherList,
+            Screen::Trackers => Place::Trackers,
+            Screen::Changes => Place::Changes,
         }
     }
 

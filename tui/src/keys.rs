@@ -54,18 +54,19 @@ pub enum Action {
     CheckAll,
 }
 
-/// Where a binding applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// Every screen.
-    Everywhere,
-    /// The overview, trackers and changes lists.
-    Lists,
-    /// The overview only.
-    Overview,
-    /// Overview and detail (they have a selected watch).
-    Watch,
-}
+/// Where a binding applies: the screens it works on.
+pub type Scope = &'static [Place];
+
+/// Every screen.
+pub const EVERYWHERE: Scope = &[Place::Overview, Place::Detail, Place::Trackers, Place::Changes];
+/// The overview.
+pub const OVERVIEW: Scope = &[Place::Overview];
+/// The lists whose rows belong to a watch (Enter opens it).
+pub const WATCH_LISTS: Scope = &[Place::Overview, Place::Trackers];
+/// Where a watch is selected (the lists with watch rows, and the detail).
+pub const WATCHES: Scope = &[Place::Overview, Place::Trackers, Place::Detail];
+/// Where Esc has something to undo: the detail, the overview's search.
+pub const BACK: Scope = &[Place::Overview, Place::Detail];
 
 /// One line of the key table.
 #[derive(Debug, Clone, Copy)]
@@ -98,7 +99,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('j'), (KeyCode::Down, NONE)],
         label: "j ↓",
         action: Action::Down,
-        scope: Scope::Everywhere,
+        scope: EVERYWHERE,
         hint: None,
         help: "next row; scrolls the detail",
     },
@@ -106,7 +107,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('k'), (KeyCode::Up, NONE)],
         label: "k ↑",
         action: Action::Up,
-        scope: Scope::Everywhere,
+        scope: EVERYWHERE,
         hint: None,
         help: "previous row; scrolls the detail",
     },
@@ -118,7 +119,7 @@ pub const KEYS: &[Binding] = &[
         ],
         label: "PgDn ^d Space",
         action: Action::PageDown,
-        scope: Scope::Everywhere,
+        scope: EVERYWHERE,
         hint: None,
         help: "a page down",
     },
@@ -126,7 +127,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[(KeyCode::PageUp, NONE), (KeyCode::Char('u'), CTRL)],
         label: "PgUp ^u",
         action: Action::PageUp,
-        scope: Scope::Everywhere,
+        scope: EVERYWHERE,
         hint: None,
         help: "a page up",
     },
@@ -134,7 +135,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('g'), (KeyCode::Home, NONE)],
         label: "g Home",
         action: Action::Top,
-        scope: Scope::Everywhere,
+        scope: EVERYWHERE,
         hint: None,
         help: "first row",
     },
@@ -142,7 +143,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[(KeyCode::Char('G'), SHIFT), ch('G'), (KeyCode::End, NONE)],
         label: "G End",
         action: Action::Bottom,
-        scope: Scope::Everywhere,
+        scope: EVERYWHERE,
         hint: None,
         help: "last row",
     },
@@ -150,7 +151,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[(KeyCode::Enter, NONE), ch('l'), (KeyCode::Right, NONE)],
         label: "Enter l →",
         action: Action::Open,
-        scope: Scope::Lists,
+        scope: WATCH_LISTS,
         hint: Some("detail"),
         help: "open the selected watch: timeline, releases, shipped history, errors",
     },
@@ -163,7 +164,7 @@ pub const KEYS: &[Binding] = &[
         ],
         label: "Esc h ←",
         action: Action::Back,
-        scope: Scope::Watch,
+        scope: BACK,
         hint: Some("back"),
         help: "back to the list; closes the help; clears a search",
     },
@@ -171,7 +172,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[(KeyCode::Tab, NONE)],
         label: "Tab",
         action: Action::NextScreen,
-        scope: Scope::Everywhere,
+        scope: EVERYWHERE,
         hint: Some("screens"),
         help: "next screen: overview, trackers, changes",
     },
@@ -179,7 +180,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('1')],
         label: "1",
         action: Action::Overview,
-        scope: Scope::Everywhere,
+        scope: EVERYWHERE,
         hint: None,
         help: "overview: every verdict, worst first",
     },
@@ -187,7 +188,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('2')],
         label: "2",
         action: Action::Trackers,
-        scope: Scope::Everywhere,
+        scope: EVERYWHERE,
         hint: None,
         help: "trackers: each poll's health, rate-limit budget per host",
     },
@@ -195,7 +196,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('3')],
         label: "3",
         action: Action::Changes,
-        scope: Scope::Everywhere,
+        scope: EVERYWHERE,
         hint: None,
         help: "changes: what `rollcall report` says, newest first",
     },
@@ -203,7 +204,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('s')],
         label: "s",
         action: Action::Sort,
-        scope: Scope::Overview,
+        scope: OVERVIEW,
         hint: Some("sort"),
         help: "sort by the next column (worst first, upstream, distro, …)",
     },
@@ -211,7 +212,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[(KeyCode::Char('S'), SHIFT), ch('S')],
         label: "S",
         action: Action::Reverse,
-        scope: Scope::Overview,
+        scope: OVERVIEW,
         hint: None,
         help: "reverse the sort",
     },
@@ -219,7 +220,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('d')],
         label: "d",
         action: Action::FilterDistro,
-        scope: Scope::Overview,
+        scope: OVERVIEW,
         hint: Some("distro"),
         help: "show one distro; again for the next, then all",
     },
@@ -227,7 +228,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('f')],
         label: "f",
         action: Action::FilterStatus,
-        scope: Scope::Overview,
+        scope: OVERVIEW,
         hint: Some("status"),
         help: "show one status; again for the next present, then all",
     },
@@ -235,7 +236,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('v')],
         label: "v",
         action: Action::FilterSeverity,
-        scope: Scope::Overview,
+        scope: OVERVIEW,
         hint: Some("severity"),
         help: "show info and worse, warning and worse, critical, then all",
     },
@@ -243,7 +244,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('/')],
         label: "/",
         action: Action::Search,
-        scope: Scope::Overview,
+        scope: OVERVIEW,
         hint: Some("search"),
         help: "search as you type (upstream, distro, package, versions); Enter keeps it",
     },
@@ -251,7 +252,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('c')],
         label: "c",
         action: Action::ClearFilters,
-        scope: Scope::Overview,
+        scope: OVERVIEW,
         hint: None,
         help: "clear the filters and the search",
     },
@@ -259,15 +260,15 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('r')],
         label: "r",
         action: Action::Refresh,
-        scope: Scope::Watch,
+        scope: WATCHES,
         hint: Some("refresh"),
-        help: "check the selected watch again, in the background",
+        help: "check the selected watch (row, poll or detail) again, in the background",
     },
     Binding {
         keys: &[(KeyCode::Char('R'), SHIFT), ch('R')],
         label: "R",
         action: Action::CheckAll,
-        scope: Scope::Everywhere,
+        scope: EVERYWHERE,
         hint: Some("check all"),
         help: "check every watch in the background; progress in the status bar",
     },
@@ -275,7 +276,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('?')],
         label: "?",
         action: Action::Help,
-        scope: Scope::Everywhere,
+        scope: EVERYWHERE,
         hint: Some("help"),
         help: "this help",
     },
@@ -283,7 +284,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[ch('q'), (KeyCode::Char('c'), CTRL)],
         label: "q ^c",
         action: Action::Quit,
-        scope: Scope::Everywhere,
+        scope: EVERYWHERE,
         hint: Some("quit"),
         help: "quit, restoring the terminal",
     },
@@ -296,20 +297,35 @@ pub enum Place {
     Overview,
     /// A watch's detail.
     Detail,
-    /// The trackers or changes list.
-    OtherList,
+    /// The trackers list.
+    Trackers,
+    /// The changes list.
+    Changes,
 }
 
-impl Scope {
-    /// Whether bindings of this scope work in `place`.
-    pub fn covers(self, place: Place) -> bool {
+impl Place {
+    /// The screen's name, as the docs write it.
+    pub fn name(self) -> &'static str {
         match self {
-            Scope::Everywhere => true,
-            Scope::Lists => place != Place::Detail,
-            Scope::Overview => place == Place::Overview,
-            Scope::Watch => place != Place::OtherList,
+            Place::Overview => "overview",
+            Place::Detail => "detail",
+            Place::Trackers => "trackers",
+            Place::Changes => "changes",
         }
     }
+}
+
+/// Where `binding` works, as the docs write it (`everywhere`, `overview, trackers`).
+pub fn places(binding: &Binding) -> String {
+    if binding.scope.len() == EVERYWHERE.len() {
+        return "everywhere".to_owned();
+    }
+    binding
+        .scope
+        .iter()
+        .map(|p| p.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The action of `key` in `place`, if any.
@@ -317,7 +333,7 @@ pub fn action_for(place: Place, key: KeyEvent) -> Option<Action> {
     // Shift arrives with upper-case letters on some terminals and not on others.
     let modifiers = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::SHIFT);
     KEYS.iter()
-        .filter(|b| b.scope.covers(place))
+        .filter(|b| b.scope.contains(&place))
         .find(|b| {
             b.keys
                 .iter()
@@ -329,7 +345,7 @@ pub fn action_for(place: Place, key: KeyEvent) -> Option<Action> {
 /// The status bar's hints for `place`: (label, hint).
 pub fn hints(place: Place) -> impl Iterator<Item = (&'static str, &'static str)> {
     KEYS.iter()
-        .filter(move |b| b.scope.covers(place))
+        .filter(move |b| b.scope.contains(&place))
         .filter_map(|b| Some((b.label.split(' ').next().unwrap_or(b.label), b.hint?)))
 }
 
@@ -339,9 +355,9 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_place() {
-        for place in [Place::Overview, Place::Detail, Place::OtherList] {
+        for place in EVERYWHERE.iter().copied() {
             let mut seen = Vec::new();
-            for binding in KEYS.iter().filter(|b| b.scope.covers(place)) {
+            for binding in KEYS.iter().filter(|b| b.scope.contains(&place)) {
                 for key in binding.keys {
                     assert!(!seen.contains(key), "{key:?} is bound twice in {place:?}");
                     seen.push(*key);
@@ -356,10 +372,14 @@ mod tests {
         assert_eq!(action_for(Place::Overview, key('s')), Some(Action::Sort));
         assert_eq!(action_for(Place::Detail, key('s')), None);
         assert_eq!(action_for(Place::Detail, key('r')), Some(Action::Refresh));
-        assert_eq!(action_for(Place::OtherList, key('r')), None);
+        assert_eq!(
+            action_for(Place::Trackers, key('r')),
+            Some(Action::Refresh)
+        );
+        assert_eq!(action_for(Place::Trackers, key('s')), None);
         assert_eq!(
             action_for(
-                Place::OtherList,
+                Place::Trackers,
                 KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)
             ),
             Some(Action::Quit)
