@@ -58,7 +58,12 @@ pub enum Action {
 pub type Scope = &'static [Place];
 
 /// Every screen.
-pub const EVERYWHERE: Scope = &[Place::Overview, Place::Detail, Place::Trackers, Place::Changes];
+pub const EVERYWHERE: Scope = &[
+    Place::Overview,
+    Place::Detail,
+    Place::Trackers,
+    Place::Changes,
+];
 /// The overview.
 pub const OVERVIEW: Scope = &[Place::Overview];
 /// The lists whose rows belong to a watch (Enter opens it).
@@ -355,7 +360,7 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_place() {
-        for place in EVERYWHERE.iter().copied() {
+        for &place in EVERYWHERE {
             let mut seen = Vec::new();
             for binding in KEYS.iter().filter(|b| b.scope.contains(&place)) {
                 for key in binding.keys {
@@ -372,9 +377,14 @@ mod tests {
         assert_eq!(action_for(Place::Overview, key('s')), Some(Action::Sort));
         assert_eq!(action_for(Place::Detail, key('s')), None);
         assert_eq!(action_for(Place::Detail, key('r')), Some(Action::Refresh));
+        assert_eq!(action_for(Place::Trackers, key('r')), Some(Action::Refresh));
+        assert_eq!(action_for(Place::Changes, key('r')), None);
         assert_eq!(
-            action_for(Place::Trackers, key('r')),
-            Some(Action::Refresh)
+            action_for(
+                Place::Changes,
+                KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)
+            ),
+            None
         );
         assert_eq!(action_for(Place::Trackers, key('s')), None);
         assert_eq!(
