@@ -201,33 +201,63 @@ fn compare(
     exit::FINDINGS
 }
 
-/// A line diff (longest common subsequence), only the changed lines with one line of context.
+/// A line diff, only the changed lines with one line of context. The common head and tail are
+/// cut first (a tracker's output changes in a few places); the rest is aligned by longest common
+/// subsequence when that is small enough, else shown as removed then added, cut to 200 lines
+/// each (a kernel history is 35,000 lines: a full table would need gigabytes).
 fn diff(a: &[&str], b: &[&str]) -> Vec<String> {
-    let (n, m) = (a.len(), b.len());
-    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
+    const MAX_CELLS: usize = 4_000_000;
+    const MAX_SHOWN: usize = 200;
+    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (mid_a, mid_b) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
+    let mut ops: Vec<(char, &str)> = Vec::new();
+    if head > 0 {
+        ops.push((' ', a[head - 1]));
+    }
+    let (n, m) = (mid_a.len(), mid_b.len());
+    if n.saturating_mul(m) <= MAX_CELLS {
+        let mut lcs = vec![vec![0u32; m + 1]; n + 1];
+        for i in (0..n).rev() {
+            for j in (0..m).rev() {
+                lcs[i][j] = if mid_a[i] == mid_b[j] {
+                    lcs[i + 1][j + 1] + 1
+                } else {
+                    lcs[i + 1][j].max(lcs[i][j + 1])
+                };
+            }
+        }
+        let (mut i, mut j) = (0, 0);
+        while i < n || j < m {
+            if i < n && j < m && mid_a[i] == mid_b[j] {
+                ops.push((' ', mid_a[i]));
+                i += 1;
+                j += 1;
+            } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
+                ops.push(('-', mid_a[i]));
+                i += 1;
             } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
+                ops.push(('+', mid_b[j]));
+                j += 1;
+            }
+        }
+    } else {
+        ops.extend(mid_a.iter().take(MAX_SHOWN).map(|l| ('-', *l)));
+        if n > MAX_SHOWN {
+            ops.push(('-', "… (more removed lines)"));
+        }
+        ops.extend(mid_b.iter().take(MAX_SHOWN).map(|l| ('+', *l)));
+        if m > MAX_SHOWN {
+            ops.push(('+', "… (more added lines)"));
         }
     }
-    let mut ops: Vec<(char, &str)> = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while i < n || j < m {
-        if i < n && j < m && a[i] == b[j] {
-            ops.push((' ', a[i]));
-            i += 1;
-            j += 1;
-        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            ops.push(('+', b[j]));
-            j += 1;
-        } else {
-            ops.push(('-', a[i]));
-            i += 1;
-        }
+    if tail > 0 {
+        ops.push((' ', a[a.len() - tail]));
     }
     let near = |k: usize| {
         ops[k.saturating_sub(1)..(k + 2).min(ops.len())]
@@ -478,4 +508,41 @@ fn print(text: &str) {
     let _ = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::diff;
+
+    #[test]
+    fn diffs_show_changes_with_context_even_in_long_outputs() {
+        let a = ["{", "  \"a\": 1,", "  \"b\": 2,", "  \"c\": 3", "}"];
+        let b = ["{", "  \"a\": 1,", "  \"b\": 5,", "  \"c\": 3", "}"];
+        assert_eq!(
+            diff(&a, &b),
+            [
+                "   \"a\": 1,",
+                "-  \"b\": 2,",
+                "+  \"b\": 5,",
+                "   \"c\": 3"
+            ]
+        );
+        // 40,000 lines with one changed: the common head and tail are cut, nothing quadratic.
+        let long_a: Vec<String> = (0..40_000).map(|i| format!("line {i}")).collect();
+        let mut long_b = long_a.clone();
+        long_b[20_000] = "changed".to_owned();
+        let (x, y): (Vec<&str>, Vec<&str>) = (
+            long_a.iter().map(String::as_str).collect(),
+            long_b.iter().map(String::as_str).collect(),
+        );
+        assert_eq!(
+            diff(&x, &y),
+            [" line 19999", "-line 20000", "+changed", " line 20001"]
+        );
+        // Everything different: shown cut, not aligned.
+        let other: Vec<String> = (0..40_000).map(|i| format!("other {i}")).collect();
+        let z: Vec<&str> = other.iter().map(String::as_str).collect();
+        let shown = diff(&x, &z);
+        assert_eq!(shown.len(), 402, "{:?}", &shown[..3]);
+    }
 }
