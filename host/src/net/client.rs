@@ -241,11 +241,7 @@ impl HttpClient {
         headers: &HeaderMap,
         limits: RequestLimits,
     ) -> Result<Fetched, FetchError> {
-        let host = format!(
-            "{}:{}",
-            url.host_str().unwrap_or_default(),
-            url.port_or_known_default().unwrap_or_default()
-        );
+        let host = gate::host_key(url);
         let gate = self.gates.get(&host, self.policy.per_host);
         // Credentialed requests are never cached: the cache is shared by every tracker.
         let cacheable = !headers.contains_key(reqwest::header::AUTHORIZATION);

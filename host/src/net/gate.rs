@@ -141,6 +141,15 @@ impl Gate {
     }
 }
 
+/// The key a host's gate and budget are kept under: `host:port`.
+pub fn host_key(url: &url::Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or_default()
+    )
+}
+
 /// Every host's gate.
 #[derive(Debug, Default)]
 pub struct Gates {

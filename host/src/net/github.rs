@@ -158,26 +158,21 @@ impl GithubClient {
                     .api
                     ._get(route)
                     .await
-                    .map_err(|e| self.describe(owner, repo, what, &e))?;
+                    .map_err(|e| transport(owner, repo, &e))?;
                 let status = response.status().as_u16();
                 let headers: Vec<(String, String)> = response
                     .headers()
                     .iter()
                     .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
                     .collect();
-                let host = format!(
-                    "{}:{}",
-                    self.base.host_str().unwrap_or_default(),
-                    self.base.port_or_known_default().unwrap_or_default()
-                );
                 self.gates
-                    .get(&host, 1)
+                    .get(&super::gate::host_key(&self.base), 1)
                     .observe(headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
                 let body = self
                     .api
                     .body_to_string(response)
                     .await
-                    .map_err(|e| self.describe(owner, repo, what, &e))?;
+                    .map_err(|e| transport(owner, repo, &e))?;
                 let fetched = super::Fetched {
                     status,
                     headers,
@@ -326,46 +321,10 @@ fn check_name(name: &str) -> Result<(), GithubError> {
     }
 }
 
-impl GithubClient {
-    fn describe(
-        &self,
-        owner: &str,
-        repo: &str,
-        what: &str,
-        error: &octocrab::Error,
-    ) -> GithubError {
-        match error {
-            octocrab::Error::GitHub { source, .. } => {
-                let status = source.status_code.as_u16();
-                let url = format!(
-                    "{}/repos/{owner}/{repo}/{what}",
-                    self.base.as_str().trim_end_matches('/')
-                );
-                let limited = status == 429
-                    || (status == 403
-                        && source.message.to_ascii_lowercase().contains("rate limit"));
-                if limited {
-                    return GithubError::RateLimited {
-                        message: format!(
-                            "GitHub's rate limit is spent (HTTP {status} for `{owner}/{repo}`): {}; \
-                             set GITHUB_TOKEN to a token (no scopes needed) for 5,000 requests an hour",
-                            source.message
-                        ),
-                        url,
-                        status,
-                    };
-                }
-                GithubError::Status { url, status }
-            }
-            octocrab::Error::Serde { source, .. } => GithubError::Parse(format!(
-                "GitHub's answer for `{owner}/{repo}` is not what the API returns: {source}"
-            )),
-            octocrab::Error::Json { source, .. } => GithubError::Parse(format!(
-                "GitHub's answer for `{owner}/{repo}` is not what the API returns: {source}"
-            )),
-            other => GithubError::Other(format!(
-                "GitHub request for `{owner}/{repo}` failed: {other}"
-            )),
-        }
-    }
+/// A request that failed before GitHub's answer could be read (connection, TLS, body). Status
+/// and shape errors are read from the answer itself (`read_page`).
+fn transport(owner: &str, repo: &str, error: &octocrab::Error) -> GithubError {
+    GithubError::Other(format!(
+        "GitHub request for `{owner}/{repo}` failed: {error}"
+    ))
 }
