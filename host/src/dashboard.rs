@@ -15,7 +15,7 @@ use rollcall_tui::{
 use crate::day::Day;
 use crate::evaluate::Verdict;
 use crate::model::DateSource;
-use crate::store::{Change, Store, StoredPoll, StoredVerdict};
+use crate::store::{Change, Store, StoredPoll};
 
 /// Starts a check of one watch (`Some`) or all, reporting to the sender; returns at once.
 pub type Checker = Box<dyn FnMut(Option<&str>, Sender<JobEvent>) -> Result<(), String>>;
@@ -29,7 +29,7 @@ pub struct StoreSource {
     since: (String, String),
     today: Day,
     checker: Option<Checker>,
-    verdicts: Vec<StoredVerdict>,
+    verdicts: Vec<Verdict>,
     polls: Vec<StoredPoll>,
 }
 
@@ -73,7 +73,7 @@ impl StoreSource {
 }
 
 /// A verdict as an overview row.
-pub fn row(v: &Verdict, judged_at: &str) -> Row {
+pub fn row(v: &Verdict) -> Row {
     Row {
         watch: v.watch.clone(),
         tracker: v.tracker.clone(),
@@ -91,7 +91,6 @@ pub fn row(v: &Verdict, judged_at: &str) -> Row {
         status: Status::from_word(v.status.as_str()),
         severity: Severity::from_word(v.severity.as_str()),
         explanation: v.explanation.clone(),
-        judged_at: judged_at.to_owned(),
     }
 }
 
@@ -117,8 +116,8 @@ impl Source for StoreSource {
         self.verdicts.clear();
         for s in stored {
             if self.wanted(&s.verdict.watch) {
-                rows.push(row(&s.verdict, &s.at));
-                self.verdicts.push(s);
+                rows.push(row(&s.verdict));
+                self.verdicts.push(s.verdict);
             }
         }
         self.polls = self.store.latest_polls().map_err(fail)?;
@@ -174,18 +173,12 @@ impl Source for StoreSource {
             hosts,
             changes,
             changes_since: self.since.1.clone(),
-            origin: self.store.path().display().to_string(),
         })
     }
 
     fn detail(&mut self, watch: &str) -> Result<Detail, String> {
         let fail = |e: crate::store::StoreError| e.to_string();
-        let stored: Vec<&StoredVerdict> = self
-            .verdicts
-            .iter()
-            .filter(|s| s.verdict.watch == watch)
-            .collect();
-        let verdicts: Vec<&Verdict> = stored.iter().map(|s| &s.verdict).collect();
+        let verdicts: Vec<&Verdict> = self.verdicts.iter().filter(|v| v.watch == watch).collect();
         let mut shipped_by: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for v in &verdicts {
             if let Some(version) = &v.shipped_upstream {
@@ -277,7 +270,7 @@ impl Source for StoreSource {
             today: self.today.to_string(),
             lines,
             releases,
-            verdicts: stored.iter().map(|s| row(&s.verdict, &s.at)).collect(),
+            verdicts: verdicts.iter().map(|v| row(v)).collect(),
             shipped,
             errors,
         })

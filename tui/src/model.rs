@@ -172,8 +172,6 @@ pub struct Row {
     pub severity: Severity,
     /// One line a human can act on.
     pub explanation: String,
-    /// When the run that judged it finished, RFC 3339.
-    pub judged_at: String,
 }
 
 /// The newest poll of one tracker for one watch.
@@ -251,8 +249,6 @@ pub struct Snapshot {
     pub changes: Vec<ChangeRow>,
     /// How far back the changes go, as the user wrote it (`7d`).
     pub changes_since: String,
-    /// Where the data comes from (the store's path), for the header.
-    pub origin: String,
 }
 
 /// A release line of a watch, for the timeline.
