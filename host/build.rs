@@ -41,8 +41,12 @@ const BUILTIN: &[(&str, &str)] = &[
 /// Policies embedded in the binary: (name users write, crate name).
 const POLICIES: &[(&str, &str)] = &[("lts-only", "policy-lts-only")];
 
-/// Trackers built only for the tests: (constant name, crate name).
-const TESTING: &[(&str, &str)] = &[("TEST_HOSTILE", "tracker-test-hostile")];
+/// Plugins built only for the tests: (constant name, crate name).
+const TESTING: &[(&str, &str)] = &[
+    ("TEST_HOSTILE", "tracker-test-hostile"),
+    ("TEST_HOSTILE_POLICY", "policy-test-hostile"),
+    ("TEST_HOSTILE_POLICY_NAME", "policy-test-spinning-name"),
+];
 
 const TARGET: &str = "wasm32-wasip2";
 

@@ -4,7 +4,9 @@
 //!
 //! The inputs are generated in the real formats at the sizes of Debian main (38,000 source
 //! packages, xz) and Tumbleweed (60,000 packages, gzip), with the fields and continuation lines
-//! real indexes carry. Every tool runs as a child process of the same small Python harness, which
+//! real indexes carry. `ROLLCALL_BENCH_SOURCES=FILE` measures a real `Sources.xz` instead
+//! (`host/benches/fetch-debian-sources.sh` downloads one from the archive this machine's apt
+//! uses), and `decompress` shows what xz alone costs of rollcall's time. Every tool runs as a child process of the same small Python harness, which
 //! reports wall time and the child's peak RSS; 5 runs each, interleaved, medians.
 
 use std::fmt::Write as _;
@@ -116,6 +118,10 @@ fn child(kind: &str, path: &Path) {
     let bytes = std::fs::read(path).expect("input");
     let reader = rollcall::distros::decompress::reader(&bytes).expect("reader");
     let n = match kind {
+        "decompress" => {
+            let mut reader = reader;
+            std::io::copy(&mut reader, &mut std::io::sink()).expect("decompresses") as usize
+        }
         "sources" => rollcall::distros::deb::parse_index(reader, true)
             .expect("parses")
             .len(),
@@ -137,12 +143,21 @@ fn main() {
     }
     let dir = std::env::temp_dir().join(format!("rollcall-bench-distros-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let sources = dir.join("Sources.xz");
-    let text = sources_index();
-    println!("Sources: {:.1} MB uncompressed", text.len() as f64 / 1e6);
-    let mut xz = liblzma::write::XzEncoder::new(Vec::new(), 6);
-    xz.write_all(text.as_bytes()).expect("xz");
-    std::fs::write(&sources, xz.finish().expect("xz")).expect("write");
+    let sources = match std::env::var_os("ROLLCALL_BENCH_SOURCES") {
+        Some(real) => {
+            println!("Sources: the real index {}", Path::new(&real).display());
+            std::path::PathBuf::from(real)
+        }
+        None => {
+            let sources = dir.join("Sources.xz");
+            let text = sources_index();
+            println!("Sources: {:.1} MB uncompressed", text.len() as f64 / 1e6);
+            let mut xz = liblzma::write::XzEncoder::new(Vec::new(), 6);
+            xz.write_all(text.as_bytes()).expect("xz");
+            std::fs::write(&sources, xz.finish().expect("xz")).expect("write");
+            sources
+        }
+    };
     let primary = dir.join("primary.xml.gz");
     let text = primary_xml();
     println!(
@@ -170,11 +185,21 @@ fn main() {
     );
     let solv_primary = format!("gzip -dc '{p}' | rpmmd2solv > /dev/null");
 
-    println!("\nDebian Sources, {SOURCES} source packages (xz):");
+    println!("\nDebian Sources (xz):");
     let ours = report(
         "rollcall (deb::parse_index)",
         &[me, "--child", "sources", s],
     );
+    let xz_alone = report(
+        "rollcall's xz decompression alone",
+        &[me, "--child", "decompress", s],
+    );
+    if let (Some(all), Some(xz)) = (ours, xz_alone) {
+        println!(
+            "decompression is {:.0}% of rollcall's wall time",
+            100.0 * xz.0 / all.0
+        );
+    }
     let theirs = report(
         "python-debian deb822 (pure Python)",
         &["python3", "-c", &py_sources],

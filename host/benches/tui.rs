@@ -1,7 +1,7 @@
 //! The dashboard with 5,000 rows (`cargo bench --bench tui`). Figures go to BENCHMARKS.md.
 //!
-//! Three questions, each answered side by side for the 20-row store of the tests and a
-//! 5,000-row one (the same verdicts repeated over 250 watches):
+//! Three questions, each answered side by side for the store of the tests (the engine's
+//! verdicts over the fixtures) and a 5,000-row one (the same verdicts repeated):
 //! - frame: drawing the overview into ratatui's `TestBackend` (200×50 and 80×24);
 //! - key press to frame: one key handled (move, jump, sort, filter, search, open a detail from
 //!   the store) and the next frame drawn;
@@ -20,9 +20,14 @@ use rollcall::dashboard::StoreSource;
 use rollcall::store::Store;
 use rollcall_tui::{Dashboard, Options};
 
+// The store is filled by the engine over the test fixtures, served by the tests' loopback
+// servers.
 #[path = "../../tests/it/dashboard_data.rs"]
 #[allow(dead_code)]
 mod dashboard_data;
+#[path = "../../tests/it/support.rs"]
+#[allow(dead_code)]
+mod support;
 
 /// `median (p90)` in milliseconds.
 fn median(mut runs: Vec<Duration>) -> String {
@@ -35,9 +40,9 @@ fn open(path: &std::path::Path) -> Dashboard<StoreSource> {
     let store = Arc::new(Store::open(path).expect("store"));
     let source = StoreSource::new(
         store,
-        "2025-11-24T00:00:00Z".to_owned(),
-        "2025-11-24".to_owned(),
-        "2025-11-26".parse().expect("day"),
+        dashboard_data::SINCE.to_owned(),
+        dashboard_data::SINCE[..10].to_owned(),
+        dashboard_data::TODAY.parse().expect("day"),
     );
     let options = Options {
         color: true,
@@ -126,14 +131,12 @@ fn main() {
     dashboard_data::fill(&Store::open(&small).expect("store"));
     dashboard_data::fill_large(&Store::open(&large).expect("store"), 5_000);
 
-    let mut dashboards = [("20 rows", open(&small)), ("5,000 rows", open(&large))];
-    for (name, d) in &dashboards {
-        assert!(
-            d.app.snapshot.rows.len() == 20 || d.app.snapshot.rows.len() == 5_000,
-            "{name}: {} rows",
-            d.app.snapshot.rows.len()
-        );
-    }
+    // The small store has as many rows as the engine's verdicts over the fixtures.
+    let small_rows = open(&small).app.snapshot.rows.len();
+    let small_name = format!("{small_rows} rows");
+    let small_name = small_name.as_str();
+    let mut dashboards = [(small_name, open(&small)), ("5,000 rows", open(&large))];
+    assert_eq!(dashboards[1].1.app.snapshot.rows.len(), 5_000);
 
     println!("frame: the overview drawn into a TestBackend, median of 301");
     for (width, height) in [(200, 50), (80, 24)] {
@@ -196,7 +199,7 @@ fn main() {
 
     println!("start to first frame, median of 21");
     let mut line = "  in process (open store, read, draw 200x50):".to_owned();
-    for (name, path) in [("20 rows", &small), ("5,000 rows", &large)] {
+    for (name, path) in [(small_name, &small), ("5,000 rows", &large)] {
         let runs = (0..21)
             .map(|_| {
                 let t = Instant::now();
@@ -210,9 +213,9 @@ fn main() {
     }
     println!("{line}");
     let mut line = "  the binary in a pty (spawn to first frame):".to_owned();
-    let config = large_config(dir.path(), 5_000usize.div_ceil(20));
+    let config = large_config(dir.path(), 5_000usize.div_ceil(small_rows));
     for (name, path, config) in [
-        ("20 rows", &small, None),
+        (small_name, &small, None),
         ("5,000 rows", &large, Some(config.as_path())),
     ] {
         let runs: Vec<Duration> = (0..21)

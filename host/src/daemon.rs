@@ -106,11 +106,23 @@ pub fn stride(quiet: u32) -> usize {
     (1 + quiet / 4).min(4) as usize
 }
 
+/// A watch's quiet count after a run: a new release resets it; a poll that failed leaves it
+/// as it was (it says nothing about the upstream); a quiet poll adds one.
+fn quiet_after(quiet: u32, new_release: bool, failed: bool) -> u32 {
+    if new_release {
+        0
+    } else if failed {
+        quiet
+    } else {
+        quiet.saturating_add(1)
+    }
+}
+
 /// Up to a tenth of the interval after `due`, at most five minutes.
 fn jitter(schedule: &Schedule, due: DateTime<Utc>) -> chrono::Duration {
     use std::hash::{BuildHasher, Hasher};
     let interval = schedule
-        .nth_after(due, 1)
+        .nth_after(due, 1, crate::schedule::Zone::Named(chrono_tz::UTC))
         .map_or(chrono::Duration::hours(6), |next| next - due);
     let cap = (interval / 10).min(chrono::Duration::minutes(5));
     let cap_ms = cap.num_milliseconds().max(0) as u64;
@@ -202,6 +214,16 @@ pub async fn run(
                 }
             }
         };
+        // A watch whose poll failed learned nothing about its upstream: it is not quiet.
+        let failed: Vec<String> = match &result {
+            Ok(report) => report
+                .errors
+                .iter()
+                .filter(|e| e.tracker.is_some())
+                .map(|e| e.watch.clone())
+                .collect(),
+            Err(_) => due.clone(),
+        };
         match result {
             Ok(report) => {
                 summary.runs += 1;
@@ -222,14 +244,14 @@ pub async fn run(
                 continue;
             };
             let after = store.releases(name).map_or(0, |r| r.len());
-            if after > before.get(name).copied().unwrap_or(0) {
-                slot.quiet = 0;
-            } else {
-                slot.quiet = slot.quiet.saturating_add(1);
-            }
+            slot.quiet = quiet_after(
+                slot.quiet,
+                after > before.get(name).copied().unwrap_or(0),
+                failed.contains(name),
+            );
             let next = slot
                 .schedule
-                .nth_after(now, stride(slot.quiet))
+                .nth_after(now, stride(slot.quiet), config.daemon.timezone)
                 .unwrap_or(now + chrono::Duration::hours(6));
             slot.due = next + jitter(&slot.schedule, next);
         }
@@ -239,7 +261,19 @@ pub async fn run(
 
 #[cfg(test)]
 mod tests {
-    use super::stride;
+    use super::{quiet_after, stride};
+
+    #[test]
+    fn a_failed_poll_is_not_a_quiet_upstream() {
+        let mut quiet = 0;
+        for _ in 0..10 {
+            quiet = quiet_after(quiet, false, true);
+        }
+        assert_eq!(quiet, 0, "ten failures do not back off");
+        assert_eq!(quiet_after(7, false, false), 8);
+        assert_eq!(quiet_after(7, true, false), 0);
+        assert_eq!(quiet_after(u32::MAX, false, false), u32::MAX);
+    }
 
     #[test]
     fn quiet_upstreams_are_polled_less_but_at_least_every_fourth_slot() {

@@ -97,6 +97,7 @@ pub fn row(v: &Verdict) -> Row {
 fn change_row(change: &Change, latest_run: &str) -> ChangeRow {
     let (when, kind) = match change {
         Change::NewRelease { first_seen, .. } => (first_seen.clone(), "release"),
+        Change::FirstRun { first_seen, .. } => (first_seen.clone(), "first-run"),
         Change::GoneRelease { gone_since, .. } => (gone_since.clone(), "gone"),
         Change::VerdictChanged { .. } => (latest_run.to_owned(), "verdict"),
         Change::EndOfLife { .. } => (latest_run.to_owned(), "eol"),
@@ -140,6 +141,8 @@ impl Source for StoreSource {
                 revalidated: p.poll.revalidated,
                 outcome: p.poll.outcome.clone(),
                 error: p.poll.error.clone(),
+                denied: p.poll.denied,
+                denials: p.poll.denials.clone(),
             })
             .collect();
         let hosts = self
@@ -291,6 +294,7 @@ impl Source for StoreSource {
 fn change_watch(change: &Change) -> &str {
     match change {
         Change::NewRelease { watch, .. }
+        | Change::FirstRun { watch, .. }
         | Change::GoneRelease { watch, .. }
         | Change::VerdictChanged { watch, .. }
         | Change::EndOfLife { watch, .. } => watch,

@@ -29,9 +29,11 @@ impl Day {
         (later.0 - self.0).whole_days()
     }
 
-    /// `self` moved by `days`.
+    /// `self` moved by `days`, stopping at the first or last day the calendar has.
     pub fn plus_days(self, days: i64) -> Self {
-        Self(self.0.saturating_add(time::Duration::days(days)))
+        // `Duration::days` panics past `i64::MAX` seconds; `seconds` never does.
+        let span = time::Duration::seconds(days.saturating_mul(86_400));
+        Self(self.0.saturating_add(span))
     }
 }
 
@@ -100,5 +102,16 @@ mod tests {
         assert_eq!(a.days_until(b), 1198);
         assert_eq!(b.days_until(a), -1198);
         assert_eq!(a.plus_days(1198), b);
+    }
+
+    #[test]
+    fn far_moves_stop_at_the_calendars_ends() {
+        let a = Day::from_ymd(2023, 8, 16).expect("valid");
+        let last = Day::from_ymd(9999, 12, 31).expect("valid");
+        let first = Day::from_ymd(-9999, 1, 1).expect("valid");
+        assert_eq!(a.plus_days(i64::MAX), last);
+        assert_eq!(a.plus_days(i64::MIN), first);
+        assert_eq!(a.plus_days(999_999_999), last);
+        assert_eq!(last.days_until(first), -7_304_483);
     }
 }

@@ -68,6 +68,11 @@ pub struct UpstreamData {
     pub releases: Vec<Release>,
     /// Release lines, in the tracker's order.
     pub lines: Vec<ReleaseLine>,
+    /// The tracker says `releases` is the upstream's whole history (a registry's version list),
+    /// not a window of the newest: only then does a release missing from a later poll count as
+    /// withdrawn upstream. Old stored answers lack it: a window.
+    #[serde(default)]
+    pub complete: bool,
     /// Versions the watch's filters dropped, with the reason (host-side, for `explain`).
     #[serde(skip)]
     pub dropped: Vec<(String, String)>,

@@ -14,7 +14,7 @@ use crate::evaluate::{Severity, Status, Verdict};
 pub const SCHEMA: &str = "rollcall.report/v1";
 
 /// A failure that kept a watch (or a part of it) from being evaluated.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunError {
     /// The watch concerned.
     pub watch: String,
@@ -24,6 +24,10 @@ pub struct RunError {
     pub kind: String,
     /// What went wrong, with the fix when known.
     pub message: String,
+    /// When the failing source last answered, if its answer was used instead (RFC 3339): the
+    /// verdicts have data, only older. Absent when nothing stood in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_from: Option<String>,
 }
 
 /// Counts of verdicts, for dashboards and cron mail subjects.
@@ -35,8 +39,15 @@ pub struct Summary {
     pub severities: BTreeMap<Severity, u32>,
     /// Watches evaluated.
     pub watches: u32,
-    /// Watches whose tracker failed (distro failures are not counted here).
+    /// Watches left without data somewhere: a verdict of theirs is `error` (their tracker or a
+    /// distro failed with nothing earlier to use), or their tracker failed with no stored answer.
     pub failed_watches: u32,
+    /// Watches judged on an earlier answer because a source failed this time.
+    #[serde(default)]
+    pub stale_watches: u32,
+    /// Verdicts without data (status `error`).
+    #[serde(default)]
+    pub verdicts_without_data: u32,
 }
 
 /// One run's report.
@@ -64,14 +75,26 @@ impl Report {
         errors: Vec<RunError>,
         watches: u32,
     ) -> Self {
+        let without_data: Vec<&Verdict> = verdicts
+            .iter()
+            .filter(|v| v.status == Status::Error)
+            .collect();
         let failed: std::collections::BTreeSet<&str> = errors
             .iter()
-            .filter(|e| e.tracker.is_some())
+            .filter(|e| e.tracker.is_some() && e.stale_from.is_none())
+            .map(|e| e.watch.as_str())
+            .chain(without_data.iter().map(|v| v.watch.as_str()))
+            .collect();
+        let stale: std::collections::BTreeSet<&str> = errors
+            .iter()
+            .filter(|e| e.stale_from.is_some())
             .map(|e| e.watch.as_str())
             .collect();
         let mut summary = Summary {
             watches,
             failed_watches: failed.len() as u32,
+            stale_watches: stale.len() as u32,
+            verdicts_without_data: without_data.len() as u32,
             ..Summary::default()
         };
         for v in &verdicts {
@@ -181,8 +204,58 @@ impl Report {
             let _ = write!(line, ": {}", parts.join(", "));
         }
         if self.summary.failed_watches > 0 {
-            let _ = write!(line, "; {} tracker failure(s)", self.summary.failed_watches);
+            let n = self.summary.failed_watches;
+            let _ = write!(
+                line,
+                "; {n} watch{} without data",
+                if n == 1 { "" } else { "es" }
+            );
+        }
+        if self.summary.stale_watches > 0 {
+            let n = self.summary.stale_watches;
+            let _ = write!(
+                line,
+                "; {n} watch{} on earlier data",
+                if n == 1 { "" } else { "es" }
+            );
         }
         line
+    }
+
+    /// The failures, one line each however many watches share one (a distro that cannot be
+    /// read fails every watch it feeds): `error:` when something has no data, `warning:` when
+    /// an earlier answer stood in.
+    pub fn failure_lines(&self) -> Vec<String> {
+        let mut grouped: BTreeMap<(bool, Option<&str>, &str), Vec<&str>> = BTreeMap::new();
+        for e in &self.errors {
+            let watches = grouped
+                .entry((
+                    e.stale_from.is_some(),
+                    e.tracker.as_deref(),
+                    e.message.as_str(),
+                ))
+                .or_default();
+            if !watches.contains(&e.watch.as_str()) {
+                watches.push(&e.watch);
+            }
+        }
+        grouped
+            .into_iter()
+            .map(|((stale, _, message), watches)| {
+                let level = if stale { "warning" } else { "error" };
+                let whose = match watches.as_slice() {
+                    [one] => format!("watch `{one}`"),
+                    many if many.len() <= 3 => format!(
+                        "watches {}",
+                        many.iter()
+                            .map(|w| format!("`{w}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    many => format!("{} watches (`{}`, …)", many.len(), many[0]),
+                };
+                format!("{level}: {whose}: {message}")
+            })
+            .collect()
     }
 }

@@ -118,6 +118,10 @@ pub fn known_policies(config: &Config) -> Vec<String> {
 /// `base-url` setting is granted either way: the user wrote it. A built-in tracker is also
 /// granted the hosts of its other URL settings (`url`, `registry`, `*-url`), whose meaning is
 /// known; a third-party tracker is not, since only its author knows what it does with them.
+///
+/// The user's GitHub token is lent to built-in trackers, and to a third-party one only when
+/// its config says `github-token = true`: a tracker could pass what it reads with the token
+/// (private repositories included) to another granted host.
 pub fn grant(
     name: &str,
     source: &TrackerSource,
@@ -164,6 +168,7 @@ pub fn grant(
         }
     }
     let builtin = matches!(source, TrackerSource::Builtin(_));
+    grant = grant.with_github_token(builtin || plugin_config.is_some_and(|p| p.github_token));
     for (key, value) in url_settings
         .iter()
         .filter(|(key, _)| builtin || *key == "base-url")

@@ -149,6 +149,9 @@ pub fn merge(
             .iter()
             .any(|r| r.version == release.version)
         {
+            // A release only the support source lists may scroll out of its window: the
+            // merged list is whole only when nothing was added to a whole list.
+            releases.complete = false;
             releases.releases.push(release);
         }
     }

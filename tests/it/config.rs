@@ -33,14 +33,14 @@ fn syntax_and_type_mistakes_point_at_the_value() {
             3,
             1,
             "unknown field `trackr`",
-            "name`, `tracker`",
+            "did you mean `tracker`?",
         ),
         (
             "[[watch]]\nname = \"linux\"\ntracker = \"kernel-org\"\nscheme = \"semverr\"\n",
             4,
             10,
             "unknown variant `semverr`",
-            "one of the values",
+            "did you mean `semver`?",
         ),
         (
             "[plugins.kernel-org]\ntimeout-secs = \"10\"\n",
@@ -61,7 +61,7 @@ fn syntax_and_type_mistakes_point_at_the_value() {
             2,
             8,
             "unknown variant `rpm`",
-            "one of",
+            "did you mean `rpm-md`?",
         ),
         (
             "[[watch]]\nname = \"a\"\n",
@@ -70,7 +70,29 @@ fn syntax_and_type_mistakes_point_at_the_value() {
             "missing field `tracker`",
             "add the missing key",
         ),
-        ("[[watch]\n", 1, 9, "", ""),
+        // An unclosed header is pointed at where it opens, not where toml gave up.
+        ("[[watch]\n", 1, 1, "", ""),
+        (
+            "[store]\nretention-days = 3\n[distros.tw\nurls = []\n",
+            3,
+            1,
+            "",
+            "",
+        ),
+        (
+            "[distros.d]\nkind = \"deb\"\nsutes = [\"bookworm\"]\n",
+            3,
+            1,
+            "unknown field `sutes`",
+            "did you mean `suites`?",
+        ),
+        (
+            "[store]\nretention-days = -3\n",
+            2,
+            18,
+            "expected a whole number",
+            "",
+        ),
         (
             "[plugins.kernel-org]\nmemory-mib = 0\n",
             2,

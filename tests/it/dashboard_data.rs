@@ -1,330 +1,571 @@
-//! A store filled the way a week of `rollcall check` runs fills it: the default config's ten
-//! watches (same names, so the real binary shows them with the embedded config), four distros,
-//! every status, two runs (so the changes screen has verdicts that moved), poll health with a
-//! rate-limited tracker, and host budgets. Shared by the dashboard tests and its benchmark.
+//! A store filled by the engine itself, the way a few days of `rollcall check` fill it: the
+//! verdicts, poll health and host budgets are what `rollcall::run::check_with` makes of the
+//! recorded upstream feeds in tests/fixtures (see SOURCES.md), served by loopback servers, one
+//! per real host. No verdict is written here; where a feed is old (Ceph's release index is of
+//! December 2023) the verdicts say what that data implies (Tumbleweed's Ceph 19 is `ahead`).
+//! Shared by the dashboard tests and its benchmark.
 //!
-//! Versions, lines and dates follow the real upstreams (kernel.org, sourceware, Kubernetes,
-//! Ceph, Salt, Podman, Uyuni, Cloud Foundry; see tests/fixtures/SOURCES.md); the distro versions
-//! are written in each distro's real format. The combinations are chosen to show every status,
-//! so they are not a record of what any distro shipped on one day.
+//! The config has the shape of the embedded default (host/src/default.toml): the same ten
+//! watches with the same names, trackers and support sources, each pointed at its loopback
+//! server, over `static` distros that list versions as Tumbleweed, Leap 16.0, Leap 15.6, the
+//! Uyuni images and Debian 12 write them (Debian's from its bookworm `Sources`). The feeds end
+//! in August 2026, so the runs evaluate as of late November 2026. Three runs:
+//! - [`EARLIER`], three days before: Tumbleweed had the 7.1 kernel and Salt 3008.1, Debian
+//!   glibc `deb12u13`, the Uyuni image 2024.10;
+//! - [`NOW`], the same watches with those packages updated;
+//! - [`NOW`], `cloudfoundry-cli` alone (the daemon stores one run per due set of watches),
+//!   which GitHub refuses with a spent rate limit (403, `x-ratelimit-remaining: 0`). No
+//!   recorded feed of `cloudfoundry/cli` exists, so it is the one refused; and it runs alone
+//!   because a rate limit pauses the whole host: beside the other GitHub trackers, which of
+//!   them failed would depend on timing.
+//!
+//! [`glibc_moves_on`] adds a fourth, an hour later, in which glibc's ref advertisement has
+//! gained a `glibc-2.43` tag; [`fill_large`] repeats [`fill`]'s newest verdicts for size.
+//!
+//! The runs happen now. Afterwards each is moved to its fixed time and the loopback addresses
+//! are given the names of the hosts they stand for, by SQL on the store's tables, so the
+//! screens do not change from one run of the tests to the next. Poll durations are measured
+//! and left as they are (the trackers snapshot blanks them).
+
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use rollcall::evaluate::Verdict;
-use rollcall::model::UpstreamData;
-use rollcall::net::gate::HostBudget;
-use rollcall::report::{Report, RunError};
-use rollcall::store::{PollRecord, RunRecord, Store};
-use serde_json::{Value, json};
+use rollcall::net::HttpClient;
+use rollcall::net::github::GithubClient;
+use rollcall::report::Report;
+use rollcall::run::Keep;
+use rollcall::runtime::{Runtime, RuntimeOptions, Services};
+use rollcall::store::{RunRecord, Store};
+
+use crate::support::{self, Reply, Server};
 
 /// The moment the newest run finished; the dashboard tests look at the store from here.
-pub const NOW: &str = "2025-11-26T09:00:00Z";
+pub const NOW: &str = "2026-11-26T09:00:00Z";
 /// Unix seconds of [`NOW`].
-pub const NOW_UNIX: i64 = 1_764_147_600;
+pub const NOW_UNIX: i64 = 1_795_683_600;
 /// The older run.
-pub const EARLIER: &str = "2025-11-23T06:00:00Z";
+pub const EARLIER: &str = "2026-11-23T06:00:00Z";
+/// The day of [`NOW`], which the newest runs evaluate as of.
+pub const TODAY: &str = "2026-11-26";
+/// Between the two runs: what the changes screen starts from.
+pub const SINCE: &str = "2026-11-24T00:00:00Z";
 
-/// (watch, tracker, distro, package, shipped, shipped upstream, line, lts, status, severity,
-/// newest in line, newest, behind, days behind, eol, days left, explanation)
-type V<'a> = (
-    &'a str,
-    &'a str,
-    &'a str,
-    &'a str,
-    Option<&'a str>,
-    Option<&'a str>,
-    Option<&'a str>,
-    bool,
-    &'a str,
-    &'a str,
-    Option<&'a str>,
-    Option<&'a str>,
-    Option<u32>,
-    Option<i64>,
-    Option<&'a str>,
-    Option<i64>,
-    &'a str,
-);
-
+/// What each distro ships: (distro, package, at [`EARLIER`], at [`NOW`]).
 #[rustfmt::skip]
-const NEWEST: &[V<'static>] = &[
-    ("linux", "kernel-org", "tumbleweed", "kernel-default", Some("6.17.8-1.1"), Some("6.17.8"), Some("6.17"), false, "behind", "warning", Some("6.17.9"), Some("6.17.9"), Some(1), Some(12), None, None, "6.17.9 is out (12 days ago); tumbleweed ships 6.17.8"),
-    ("linux", "kernel-org", "leap-16.0", "kernel-default", Some("6.12.0-160000.5.1"), Some("6.12.0"), Some("6.12"), true, "behind", "warning", Some("6.12.59"), Some("6.17.9"), Some(59), Some(372), Some("2026-12-31"), Some(400), "6.12.59 is out; leap-16.0 ships 6.12.0, 59 releases behind in its line (the oldest missing is 372 days old)"),
-    ("linux", "kernel-org", "leap-15.6", "kernel-default", Some("6.4.0-150600.23.25.1"), Some("6.4.0"), Some("6.4"), false, "eol", "critical", Some("6.4.16"), Some("6.17.9"), Some(16), Some(805), Some("2023-09-13"), Some(-805), "line 6.4 reached end of life on 2023-09-13 (805 days ago); move to a supported line such as 6.12"),
-    ("linux", "kernel-org", "debian-12", "linux", Some("6.1.158-1"), Some("6.1.158"), Some("6.1"), true, "current", "ok", Some("6.1.158"), Some("6.17.9"), Some(0), None, Some("2027-12-31"), Some(765), "ships the newest 6.1 release; the line is supported until 2027-12-31"),
-    ("glibc", "glibc", "tumbleweed", "glibc", Some("2.42-2.1"), Some("2.42"), Some("2.42"), false, "current", "ok", Some("2.42"), Some("2.42"), Some(0), None, None, None, "ships the newest release, 2.42"),
-    ("glibc", "glibc", "leap-16.0", "glibc", Some("2.40-160000.2.2"), Some("2.40"), Some("2.40"), false, "superseded", "info", Some("2.40"), Some("2.42"), Some(0), None, None, None, "line 2.40 is current in itself; 2 newer lines exist (newest 2.42)"),
-    ("glibc", "glibc", "leap-15.6", "glibc", Some("2.38-150600.14.17.2"), Some("2.38"), Some("2.38"), false, "superseded", "info", Some("2.38"), Some("2.42"), Some(0), None, None, None, "line 2.38 is current in itself; 4 newer lines exist (newest 2.42)"),
-    ("glibc", "glibc", "debian-12", "glibc", Some("2.36-9+deb12u13"), Some("2.36"), Some("2.36"), false, "superseded", "info", Some("2.36"), Some("2.42"), Some(0), None, None, None, "line 2.36 is current in itself; 6 newer lines exist (newest 2.42); distro markers: deb12u13"),
-    ("kubernetes", "kubernetes", "tumbleweed", "kubernetes1.34-client", Some("1.34.2-1.1"), Some("1.34.2"), Some("1.34"), false, "current", "ok", Some("1.34.2"), Some("1.34.2"), Some(0), None, Some("2026-10-27"), Some(335), "ships the newest 1.34 release; the line is supported until 2026-10-27"),
-    ("kubernetes", "kubernetes", "leap-15.6", "kubernetes1.34-client", None, None, None, false, "missing", "warning", None, Some("1.34.2"), None, None, None, None, "leap-15.6 has no package `kubernetes1.34-client`; check the package name in the watch"),
-    ("ceph", "ceph", "tumbleweed", "ceph", Some("19.2.3.1+g1a2b3c4-1.1"), Some("19.2.3"), Some("19"), false, "current", "ok", Some("19.2.3"), Some("20.2.0"), Some(0), None, Some("2026-09-19"), Some(297), "ships the newest squid release; the line is supported until 2026-09-19"),
-    ("ceph", "ceph", "leap-15.6", "ceph", Some("16.2.15.94+g1d1ee06-150500.1.1"), Some("16.2.15"), Some("16"), false, "eol", "critical", Some("16.2.15"), Some("20.2.0"), Some(0), None, Some("2024-03-04"), Some(-632), "line 16 (pacific) reached end of life on 2024-03-04 (632 days ago; announced by ceph)"),
-    ("salt", "salt", "tumbleweed", "salt", Some("3007.8-1.1"), Some("3007.8"), Some("3007"), false, "current", "ok", Some("3007.8"), Some("3007.8"), Some(0), None, Some("2026-03-31"), Some(125), "ships the newest 3007 release"),
-    ("salt", "salt", "leap-15.6", "salt", Some("3006.0-150500.4.56.1"), Some("3006.0"), Some("3006"), true, "eol-soon", "warning", Some("3006.16"), Some("3007.8"), Some(16), Some(940), Some("2026-01-31"), Some(66), "line 3006 LTS ends 2026-01-31 (in 66 days, announced by endoflife); also 16 releases behind (3006.16 is out)"),
-    ("podman", "podman", "tumbleweed", "podman", Some("5.7.0-1.1"), Some("5.7.0"), Some("5.7"), false, "current", "ok", Some("5.7.0"), Some("5.7.0"), Some(0), None, None, None, "ships the newest release, 5.7.0"),
-    ("podman", "podman", "leap-16.0", "podman", Some("5.4.2-160000.1.3"), Some("5.4.2"), Some("5.4"), false, "superseded", "info", Some("5.4.2"), Some("5.7.0"), Some(0), None, None, None, "line 5.4 has no newer release; 3 newer lines exist (newest 5.7.0)"),
-    ("skopeo", "skopeo", "tumbleweed", "skopeo", Some("1.20.0+git20251101.4a1b2c3-1.1"), None, None, false, "unknown", "warning", None, Some("1.20.0"), None, None, None, None, "the shipped version `1.20.0+git20251101.4a1b2c3` cannot be placed among skopeo's releases"),
-    ("buildah", "buildah", "tumbleweed", "buildah", Some("1.41.5-1.1"), Some("1.41.5"), None, false, "error", "warning", None, None, None, None, None, None, "tracker `buildah` failed: rate-limited by api.github.example (retry after 3600 s)"),
-    ("uyuni", "oci-tags", "tumbleweed", "uyuni/server", Some("2025.10"), Some("2025.10"), Some("2025.10"), false, "current", "ok", Some("2025.10"), Some("2025.10"), Some(0), None, None, None, "ships the newest release, 2025.10"),
-    ("cloudfoundry-cli", "cloudfoundry", "leap-15.6", "cf-cli", Some("8.17.0-1.1"), Some("8.17.0"), Some("8"), false, "ahead", "info", Some("8.16.0"), Some("8.16.0"), None, None, None, None, "ships 8.17.0, which upstream has not released (newest 8.16.0)"),
+const SHIPPED: &[(&str, &str, &str, &str)] = &[
+    ("tumbleweed", "kernel-default", "7.1.9-1.1", "7.2.0-1.1"),
+    ("tumbleweed", "glibc", "2.42-4.1", "2.42-4.1"),
+    ("tumbleweed", "kubernetes1.35-client", "1.35.7-1.1", "1.35.7-1.1"),
+    ("tumbleweed", "kubernetes1.36-client", "1.36.4-1.1", "1.36.4-1.1"),
+    ("tumbleweed", "ceph", "19.2.3.1+g1a2b3c4-1.1", "19.2.3.1+g1a2b3c4-1.1"),
+    ("tumbleweed", "salt", "3008.1-1.1", "3008.2-1.1"),
+    ("tumbleweed", "podman", "6.1.0-1.1", "6.1.0-1.1"),
+    ("tumbleweed", "skopeo", "1.20.0+git20251101.4a1b2c3-1.1", "1.20.0+git20251101.4a1b2c3-1.1"),
+    ("tumbleweed", "buildah", "1.38.0-1.1", "1.38.0-1.1"),
+    ("tumbleweed", "cf-cli", "8.17.0-1.1", "8.17.0-1.1"),
+    ("leap-16.0", "kernel-default", "6.12.0-160000.5.1", "6.12.0-160000.5.1"),
+    ("leap-16.0", "glibc", "2.40-160000.2.2", "2.40-160000.2.2"),
+    ("leap-16.0", "kubernetes1.33-client", "1.33.4-160000.1.1", "1.33.4-160000.1.1"),
+    ("leap-16.0", "salt", "3006.0-160000.3.1", "3006.0-160000.3.1"),
+    ("leap-16.0", "podman", "5.4.2-160000.1.3", "5.4.2-160000.1.3"),
+    ("leap-16.0", "skopeo", "1.17.0-160000.1.2", "1.17.0-160000.1.2"),
+    ("leap-16.0", "buildah", "1.37.5-160000.1.1", "1.37.5-160000.1.1"),
+    ("leap-15.6", "kernel-default", "6.4.0-150600.23.25.1", "6.4.0-150600.23.25.1"),
+    ("leap-15.6", "glibc", "2.38-150600.14.17.2", "2.38-150600.14.17.2"),
+    ("leap-15.6", "ceph", "16.2.15.94+g1d1ee06-150500.1.1", "16.2.15.94+g1d1ee06-150500.1.1"),
+    ("leap-15.6", "salt", "3006.0-150500.4.56.1", "3006.0-150500.4.56.1"),
+    ("leap-15.6", "podman", "4.9.5-150500.3.9.1", "4.9.5-150500.3.9.1"),
+    ("leap-15.6", "skopeo", "1.14.4-150300.11.13.1", "1.14.4-150300.11.13.1"),
+    ("leap-15.6", "buildah", "1.35.4-150500.3.25.1", "1.35.4-150500.3.25.1"),
+    ("leap-15.6", "cf-cli", "8.17.0-1.1", "8.17.0-1.1"),
+    ("uyuni-images", "uyuni/server", "2024.10", "2024.12"),
+    ("debian-12", "linux", "6.1.176-1", "6.1.176-1"),
+    ("debian-12", "glibc", "2.36-9+deb12u13", "2.36-9+deb12u14"),
+    ("debian-12", "kubernetes", "1.20.5+really1.20.2-1.1+deb12u1", "1.20.5+really1.20.2-1.1+deb12u1"),
+    ("debian-12", "ceph", "16.2.15+ds-0+deb12u2", "16.2.15+ds-0+deb12u2"),
+    ("debian-12", "libpod", "4.3.1+ds1-8+deb12u1", "4.3.1+ds1-8+deb12u1"),
+    ("debian-12", "skopeo", "1.9.3+ds1-1", "1.9.3+ds1-1"),
+    ("debian-12", "golang-github-containers-buildah", "1.28.2+ds1-3+deb12u1", "1.28.2+ds1-3+deb12u1"),
 ];
 
-fn verdict(v: &V<'_>) -> Verdict {
-    let (
-        watch,
-        tracker,
-        distro,
-        package,
-        shipped,
-        up,
-        line,
-        lts,
-        status,
-        severity,
-        in_line,
-        latest,
-        behind,
-        days,
-        eol,
-        left,
-        why,
-    ) = *v;
-    let value: Value = json!({
-        "watch": watch, "distro": distro, "package": package, "tracker": tracker,
-        "shipped": shipped, "shipped_upstream": up, "line": line, "lts": lts,
-        "status": status, "severity": severity, "latest_in_line": in_line, "latest": latest,
-        "eol": eol, "releases_behind": behind, "lines_behind": null, "days_behind": days,
-        "support_days_left": left, "explanation": why,
-    });
-    serde_json::from_value(value).expect("a verdict")
+/// The distros: (name, title, extra keys).
+const DISTROS: &[(&str, &str, &str)] = &[
+    ("tumbleweed", "openSUSE Tumbleweed", ""),
+    ("leap-16.0", "openSUSE Leap 16.0", ""),
+    ("leap-15.6", "openSUSE Leap 15.6", ""),
+    ("uyuni-images", "Uyuni server images", ""),
+    ("debian-12", "Debian 12 (bookworm)", "family = \"deb\"\n"),
+];
+
+/// The GitHub repositories the trackers read, and the recorded releases of each.
+const GITHUB: &[(&str, &str)] = &[
+    ("kubernetes/kubernetes", "github/kubernetes-releases.json"),
+    ("saltstack/salt", "github/salt-releases.json"),
+    ("containers/podman", "github/podman-releases.json"),
+    ("containers/skopeo", "github/skopeo-releases.json"),
+    ("containers/buildah", "github/buildah-releases.json"),
+    ("uyuni-project/uyuni", "github/uyuni-releases.json"),
+];
+
+/// Which state of the world a run sees.
+#[derive(Clone, Copy, PartialEq)]
+enum When {
+    Earlier,
+    Now,
 }
 
-fn lines_and_releases(watch: &str) -> UpstreamData {
-    let value = match watch {
-        "linux" => json!({
-            "lines": [
-                {"name": "6.17", "release_date": "2025-09-28", "end_of_life": null, "is_eol": false, "eol_source": "projected", "lts": false, "latest": "6.17.9"},
-                {"name": "6.12", "release_date": "2024-11-17", "end_of_life": "2026-12-31", "is_eol": false, "eol_source": "announced", "lts": true, "latest": "6.12.59"},
-                {"name": "6.6", "release_date": "2023-10-30", "end_of_life": "2026-12-31", "is_eol": false, "eol_source": "announced", "lts": true, "latest": "6.6.117"},
-                {"name": "6.4", "release_date": "2023-06-25", "end_of_life": "2023-09-13", "is_eol": true, "eol_source": "announced", "lts": false, "latest": "6.4.16"},
-                {"name": "6.1", "release_date": "2022-12-11", "end_of_active_support": "2026-12-31", "end_of_life": "2027-12-31", "is_eol": false, "eol_source": "announced", "lts": true, "latest": "6.1.158"},
-                {"name": "5.15", "release_date": "2021-10-31", "end_of_life": "2026-12-31", "is_eol": false, "eol_source": "announced", "lts": true, "latest": "5.15.196"},
-            ],
-            "releases": [
-                {"version": "6.17.9", "date": "2025-11-14", "prerelease": false, "line": "6.17"},
-                {"version": "6.17.8", "date": "2025-11-13", "prerelease": false, "line": "6.17"},
-                {"version": "6.18-rc6", "date": "2025-11-16", "prerelease": true, "line": "6.18"},
-                {"version": "6.12.59", "date": "2025-11-24", "prerelease": false, "line": "6.12"},
-                {"version": "6.6.117", "date": "2025-11-24", "prerelease": false, "line": "6.6"},
-                {"version": "6.1.158", "date": "2025-11-13", "prerelease": false, "line": "6.1"},
-                {"version": "5.15.196", "date": "2025-11-13", "prerelease": false, "line": "5.15"},
-            ]
-        }),
-        "ceph" => json!({
-            "lines": [
-                {"name": "20", "label": "tentacle", "release_date": "2025-11-18", "end_of_life": null, "is_eol": false, "eol_source": "projected", "lts": false, "latest": "20.2.0"},
-                {"name": "19", "label": "squid", "release_date": "2024-09-26", "end_of_life": "2026-09-19", "is_eol": false, "eol_source": "announced", "lts": false, "latest": "19.2.3"},
-                {"name": "18", "label": "reef", "release_date": "2023-08-07", "end_of_life": "2025-08-01", "is_eol": true, "eol_source": "announced", "lts": false, "latest": "18.2.7"},
-                {"name": "16", "label": "pacific", "release_date": "2021-03-31", "end_of_life": "2024-03-04", "is_eol": true, "eol_source": "announced", "lts": false, "latest": "16.2.15"},
-            ],
-            "releases": [
-                {"version": "20.2.0", "date": "2025-11-18", "prerelease": false, "line": "20"},
-                {"version": "19.2.3", "date": "2025-07-28", "prerelease": false, "line": "19"},
-                {"version": "16.2.15", "date": "2024-03-04", "prerelease": false, "line": "16"},
-            ]
-        }),
-        other => json!({
-            "lines": [],
-            "releases": [{"version": format!("{other}-newest"), "date": "2025-11-01", "prerelease": false, "line": null}]
-        }),
-    };
-    serde_json::from_value(value).expect("upstream data")
+/// The loopback upstreams, one server per host the trackers really read.
+struct Upstreams {
+    kernel: Server,
+    sourceware: Server,
+    raw_github: Server,
+    endoflife: Server,
+    github: Server,
 }
 
-fn poll(
-    watch: &str,
-    role: &str,
-    tracker: &str,
-    ms: u64,
-    calls: u32,
-    bytes: u64,
-    error: Option<&str>,
-) -> PollRecord {
-    PollRecord {
-        watch: watch.to_owned(),
-        role: role.to_owned(),
-        tracker: tracker.to_owned(),
-        duration_ms: ms,
-        calls,
-        bytes,
-        revalidated: calls.saturating_sub(1),
-        outcome: if error.is_some() {
-            "rate-limited"
-        } else {
-            "ok"
+impl Upstreams {
+    /// Every recorded feed; glibc's with a `glibc-2.43` tag added when `glibc_2_43`.
+    async fn start(glibc_2_43: bool) -> Self {
+        let feed = |path: &str| Reply::ok(support::fixture(path));
+        let mut refs = support::fixture("git/glibc.info-refs");
+        if glibc_2_43 {
+            // One more pkt-line before the closing flush, as the advertisement has it for
+            // every tag.
+            let line = "0f2d1a57e3b4a7d8c1f2e3d4c5b6a7980a1b2c3d refs/tags/glibc-2.43\n";
+            let end = refs.len() - 4;
+            assert_eq!(&refs[end..], b"0000", "the advertisement ends with a flush");
+            let flush = refs.split_off(end);
+            refs.extend(format!("{:04x}{line}", line.len() + 4).into_bytes());
+            refs.extend(flush);
         }
-        .to_owned(),
-        error: error.map(str::to_owned),
+        let github = Server::start(vec![]).await;
+        for (repo, fixture) in GITHUB {
+            github.set(&format!("/repos/{repo}/releases"), feed(fixture));
+        }
+        github.set("/repos/cloudfoundry/cli/releases", spent_rate_limit());
+        Self {
+            kernel: Server::start(vec![(
+                "/releases.json",
+                feed("kernel.org/releases-2020-12-14.excerpt.json"),
+            )])
+            .await,
+            sourceware: Server::start(vec![("/git/glibc.git/info/refs", Reply::ok(refs))]).await,
+            raw_github: Server::start(vec![(
+                "/ceph/ceph/main/doc/releases/releases.yml",
+                feed("ceph/releases.yml"),
+            )])
+            .await,
+            endoflife: Server::start(vec![
+                (
+                    "/api/linux-kernel.json",
+                    feed("endoflife/linux-kernel.json"),
+                ),
+                ("/api/kubernetes.json", feed("endoflife/kubernetes.json")),
+                ("/api/salt.json", feed("endoflife/salt.json")),
+                ("/api/podman.json", feed("endoflife/podman.json")),
+            ])
+            .await,
+            github,
+        }
+    }
+
+    /// Each server's address (`127.0.0.1:PORT`) and the host it stands for.
+    fn names(&self) -> Vec<(String, &'static str)> {
+        let addr = |s: &Server| s.url("").trim_start_matches("http://").to_owned();
+        vec![
+            (addr(&self.kernel), "www.kernel.org"),
+            (addr(&self.sourceware), "sourceware.org"),
+            (addr(&self.raw_github), "raw.githubusercontent.com"),
+            (addr(&self.endoflife), "endoflife.date"),
+            (addr(&self.github), "api.github.com"),
+        ]
+    }
+
+    /// The config: the default's watches for which `wanted` holds, over the static distros.
+    fn config(&self, when: When, wanted: impl Fn(&str) -> bool) -> String {
+        let mut text = String::new();
+        for (name, title, extra) in DISTROS {
+            let packages: Vec<String> = SHIPPED
+                .iter()
+                .filter(|s| s.0 == *name)
+                .map(|(_, package, earlier, now)| {
+                    let version = if when == When::Earlier { earlier } else { now };
+                    format!("{package:?} = {version:?}")
+                })
+                .collect();
+            text.push_str(&format!(
+                "[distros.{name:?}]\nkind = \"static\"\ntitle = {title:?}\n{extra}packages = {{ {} }}\n\n",
+                packages.join(", ")
+            ));
+        }
+        let endoflife = self.endoflife.url("");
+        let support = |product: &str| {
+            format!(
+                "support = {{ tracker = \"endoflife\", settings = {{ product = \"{product}\", base-url = \"{endoflife}\" }} }}\n"
+            )
+        };
+        let watches = [
+            (
+                "linux",
+                "kernel-org",
+                format!(
+                    "settings = {{ base-url = \"{}\" }}\n{}policies = [\"lts-only\"]\n",
+                    self.kernel.url(""),
+                    support("linux-kernel")
+                ),
+                "tumbleweed = \"kernel-default\", \"leap-16.0\" = \"kernel-default\", \"leap-15.6\" = \"kernel-default\", debian-12 = \"linux\"",
+            ),
+            (
+                "glibc",
+                "glibc",
+                format!(
+                    "settings = {{ base-url = \"{}\" }}\n",
+                    self.sourceware.url("/git/glibc.git")
+                ),
+                "tumbleweed = \"glibc\", \"leap-16.0\" = \"glibc\", \"leap-15.6\" = \"glibc\", debian-12 = \"glibc\"",
+            ),
+            (
+                "kubernetes",
+                "kubernetes",
+                format!("{}scheme = \"semver\"\n", support("kubernetes")),
+                "tumbleweed = \"kubernetes1.*-client\", \"leap-16.0\" = \"kubernetes1.*-client\", \"leap-15.6\" = \"kubernetes1.*-client\", debian-12 = \"kubernetes\"",
+            ),
+            (
+                "ceph",
+                "ceph",
+                format!(
+                    "settings = {{ base-url = \"{}\" }}\nline = \"major\"\n",
+                    self.raw_github
+                        .url("/ceph/ceph/main/doc/releases/releases.yml")
+                ),
+                "tumbleweed = \"ceph\", \"leap-15.6\" = \"ceph\", debian-12 = \"ceph\"",
+            ),
+            (
+                "salt",
+                "salt",
+                format!("{}line = \"major\"\n", support("salt")),
+                "tumbleweed = \"salt\", \"leap-16.0\" = \"salt\", \"leap-15.6\" = \"salt\"",
+            ),
+            (
+                "uyuni",
+                "uyuni",
+                String::new(),
+                "uyuni-images = \"uyuni/server\"",
+            ),
+            (
+                "podman",
+                "podman",
+                support("podman"),
+                "tumbleweed = \"podman\", \"leap-16.0\" = \"podman\", \"leap-15.6\" = \"podman\", debian-12 = \"libpod\"",
+            ),
+            (
+                "skopeo",
+                "skopeo",
+                String::new(),
+                "tumbleweed = \"skopeo\", \"leap-16.0\" = \"skopeo\", \"leap-15.6\" = \"skopeo\", debian-12 = \"skopeo\"",
+            ),
+            (
+                "buildah",
+                "buildah",
+                String::new(),
+                "tumbleweed = \"buildah\", \"leap-16.0\" = \"buildah\", \"leap-15.6\" = \"buildah\", debian-12 = \"golang-github-containers-buildah\"",
+            ),
+            (
+                "cloudfoundry-cli",
+                "cloudfoundry",
+                "settings = { repository = \"cloudfoundry/cli\" }\n".to_owned(),
+                "tumbleweed = \"cf-cli\", \"leap-15.6\" = \"cf-cli\"",
+            ),
+        ];
+        for (name, tracker, extra, packages) in watches {
+            if wanted(name) {
+                text.push_str(&format!(
+                    "[[watch]]\nname = \"{name}\"\ntracker = \"{tracker}\"\n{extra}packages = {{ {packages} }}\n\n"
+                ));
+            }
+        }
+        text
+    }
+
+    /// A runtime of its own for each run, as each `rollcall check` has (budgets are counted per
+    /// client), with GitHub reached anonymously, as by a user who set no token. Compiled
+    /// trackers are kept in the target directory, so only the first run compiles them.
+    fn runtime(&self) -> Arc<Runtime> {
+        let http = HttpClient::new().expect("http client");
+        let base = self.github.url("/").parse().expect("a URL");
+        let github = GithubClient::new(http.clone(), &base, None).expect("github client");
+        Arc::new(
+            Runtime::new(RuntimeOptions {
+                cache_dir: Some(
+                    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dashboard-components"),
+                ),
+                max_memory_bytes: 256 << 20,
+                services: Arc::new(Services {
+                    http,
+                    github: Some(github),
+                }),
+            })
+            .expect("runtime"),
+        )
+    }
+
+    /// Runs `config` as of `today` into `store`, then moves the run to `at` and names the
+    /// servers by their hosts.
+    async fn check(&self, store: &Store, config: &str, today: &str, at: &str) {
+        let config = support::config(config);
+        let report = rollcall::run::check_with(
+            &config,
+            self.runtime(),
+            today.parse().expect("a day"),
+            Some(Keep {
+                store,
+                retention_days: 0,
+            }),
+            None,
+        )
+        .await
+        .expect("the run completes");
+        settle(store, &report, at, &self.names());
     }
 }
 
-fn record(
-    store: &Store,
-    at: &str,
-    verdicts: Vec<Verdict>,
-    polls: Vec<PollRecord>,
-    hosts: Vec<HostBudget>,
-    watches: u32,
-) {
-    let errors = polls
-        .iter()
-        .filter_map(|p| {
-            Some(RunError {
-                watch: p.watch.clone(),
-                tracker: Some(p.tracker.clone()),
-                kind: p.outcome.clone(),
-                message: p.error.clone()?,
-            })
-        })
+/// GitHub's answer once the anonymous hourly budget is spent.
+fn spent_rate_limit() -> Reply {
+    Reply::status(
+        403,
+        r#"{"message":"API rate limit exceeded for 203.0.113.7. (But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)","documentation_url":"https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"}"#,
+    )
+    .with_header("x-ratelimit-limit", "60")
+    .with_header("x-ratelimit-remaining", "0")
+    .with_header("x-ratelimit-used", "60")
+    .with_header("x-ratelimit-reset", &(NOW_UNIX + 3600).to_string())
+    .with_header("retry-after", "3600")
+}
+
+/// Columns the store fills with the time of the run.
+const TIMES: &[(&str, &str)] = &[
+    ("shipped", "first_seen"),
+    ("shipped", "last_seen"),
+    ("upstream", "fetched_at"),
+    ("releases", "first_seen"),
+    ("releases", "last_seen"),
+    ("releases", "gone_since"),
+    ("releases", "unlisted_since"),
+    ("lines", "first_seen"),
+    ("lines", "last_seen"),
+    ("lines", "gone_since"),
+    ("lines", "unlisted_since"),
+];
+
+/// Columns whose text can carry a URL or a host.
+const TEXTS: &[(&str, &str)] = &[
+    ("runs", "report"),
+    ("verdicts", "verdict"),
+    ("polls", "error"),
+    ("polls", "denials"),
+    ("upstream", "data"),
+    ("hosts", "host"),
+];
+
+/// Moves the newest run from the wall clock to `at` (a refused host's pause, asked for an hour,
+/// ends an hour after it), and gives each loopback address the name of its host.
+fn settle(store: &Store, report: &Report, at: &str, names: &[(String, &str)]) {
+    let db = rusqlite::Connection::open(store.path()).expect("a second connection");
+    let sql = |statement: &str, params: &[&dyn rusqlite::ToSql]| {
+        db.execute(statement, params)
+            .unwrap_or_else(|e| panic!("{statement}: {e}"));
+    };
+    let run: i64 = db
+        .query_row("SELECT max(id) FROM runs", [], |r| r.get(0))
+        .expect("the run was stored");
+    let real = report.generated_at.as_str();
+    sql(
+        "UPDATE runs SET started_at = ?2, finished_at = ?2, report = replace(report, ?3, ?2) WHERE id = ?1",
+        &[&run, &at, &real],
+    );
+    for (table, column) in TIMES {
+        sql(
+            &format!("UPDATE {table} SET {column} = ?2 WHERE {column} = ?1"),
+            &[&real, &at],
+        );
+    }
+    let at_unix = time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+        .expect("an RFC 3339 time");
+    let hour_later = (at_unix + time::Duration::hours(1))
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("formats");
+    sql(
+        "UPDATE hosts SET paused_until = ?2 WHERE run_id = ?1 AND paused_until IS NOT NULL",
+        &[&run, &hour_later],
+    );
+    for (addr, host) in names {
+        for (table, column) in TEXTS {
+            sql(
+                &format!(
+                    "UPDATE {table} SET {column} = replace(replace({column}, ?1, ?2), ?3, ?4)"
+                ),
+                &[
+                    &format!("http://{addr}"),
+                    &format!("https://{host}"),
+                    addr,
+                    &format!("{host}:443"),
+                ],
+            );
+        }
+    }
+}
+
+/// Runs `f` on a Tokio runtime of its own: the callers are plain tests and a benchmark.
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime")
+        .block_on(f)
+}
+
+/// Fills `store` with the three runs.
+pub fn fill(store: &Store) {
+    block_on(async {
+        let up = Upstreams::start(false).await;
+        let all_but_refused = |name: &str| name != "cloudfoundry-cli";
+        up.check(
+            store,
+            &up.config(When::Earlier, all_but_refused),
+            &EARLIER[..10],
+            EARLIER,
+        )
+        .await;
+        up.check(store, &up.config(When::Now, all_but_refused), TODAY, NOW)
+            .await;
+        up.check(
+            store,
+            &up.config(When::Now, |name| name == "cloudfoundry-cli"),
+            TODAY,
+            NOW,
+        )
+        .await;
+    });
+}
+
+/// A store with `rows` verdicts, for the benchmark and the live-update tests: [`fill`]'s newest
+/// verdicts (and each watch's merged upstream data), repeated over watches renamed `NAME-0000`,
+/// `NAME-0001`, … in one run at [`NOW`].
+pub fn fill_large(store: &Store, rows: usize) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let filled = Store::open(&dir.path().join("filled.db")).expect("store");
+    fill(&filled);
+    let newest: Vec<Verdict> = filled
+        .current_verdicts()
+        .expect("verdicts")
+        .into_iter()
+        .map(|v| v.verdict)
         .collect();
-    let mut report = Report::new("rollcall.toml".to_owned(), verdicts, errors, watches);
-    report.generated_at = at.to_owned();
-    let mut names: Vec<String> = report.verdicts.iter().map(|v| v.watch.clone()).collect();
+    let mut names: Vec<&str> = newest.iter().map(|v| v.watch.as_str()).collect();
     names.dedup();
-    let merged = names
-        .iter()
-        .map(|w| (w.clone(), lines_and_releases(w)))
-        .collect();
+    let mut verdicts = Vec::with_capacity(rows);
+    let mut merged = Vec::new();
+    let mut copy = 0;
+    while verdicts.len() < rows {
+        for v in newest.iter().take(rows - verdicts.len()) {
+            let mut verdict = v.clone();
+            verdict.watch = format!("{}-{copy:04}", v.watch);
+            verdicts.push(verdict);
+        }
+        for name in &names {
+            if let Some(data) = filled.merged_data(name).expect("merged data") {
+                merged.push((format!("{name}-{copy:04}"), data.data));
+            }
+        }
+        copy += 1;
+    }
+    let mut report = Report::new(
+        "rollcall.toml".to_owned(),
+        verdicts,
+        Vec::new(),
+        copy as u32,
+    );
+    report.generated_at = NOW.to_owned();
     let run = RunRecord {
-        started_at: at.to_owned(),
-        today: at[..10].to_owned(),
+        started_at: NOW.to_owned(),
+        today: TODAY.to_owned(),
         report: &report,
-        polls,
+        polls: Vec::new(),
         answered: Vec::new(),
         merged,
-        hosts,
+        hosts: Vec::new(),
     };
     store.record_run(&run, 0).expect("the run is stored");
 }
 
-/// Fills `store` with the two runs.
-pub fn fill(store: &Store) {
-    // Three days earlier: the kernel in Tumbleweed was current, Salt in Leap was not yet
-    // judged, ceph in Leap was already at its end.
-    let mut earlier: Vec<Verdict> = NEWEST.iter().map(verdict).collect();
-    earlier[0].status = rollcall::evaluate::Status::Current;
-    earlier[0].severity = rollcall::evaluate::Severity::Ok;
-    earlier.retain(|v| !(v.watch == "salt" && v.distro == "leap-15.6"));
-    let old_polls = vec![poll("linux", "releases", "kernel-org", 85, 1, 41_000, None)];
-    record(store, EARLIER, earlier, old_polls, Vec::new(), 10);
-
-    let verdicts: Vec<Verdict> = NEWEST.iter().map(verdict).collect();
-    let polls = vec![
-        poll("linux", "releases", "kernel-org", 92, 1, 41_233, None),
-        poll("linux", "support", "endoflife", 48, 1, 9_120, None),
-        poll("glibc", "releases", "glibc", 310, 1, 188_400, None),
-        poll(
-            "kubernetes",
-            "releases",
-            "kubernetes",
-            640,
-            3,
-            912_000,
-            None,
-        ),
-        poll("ceph", "releases", "ceph", 120, 1, 58_000, None),
-        poll("salt", "releases", "salt", 450, 2, 301_000, None),
-        poll("podman", "releases", "podman", 380, 2, 255_000, None),
-        poll("skopeo", "releases", "skopeo", 200, 1, 120_000, None),
-        poll(
-            "buildah",
-            "releases",
-            "buildah",
-            15,
-            1,
-            0,
-            Some("rate-limited by api.github.example (retry after 3600 s)"),
-        ),
-        poll("uyuni", "releases", "oci-tags", 700, 4, 24_000, None),
-        poll(
-            "cloudfoundry-cli",
-            "releases",
-            "cloudfoundry",
-            290,
-            1,
-            97_000,
-            None,
-        ),
-    ];
-    let hosts = vec![
-        HostBudget {
-            host: "api.github.example:443".to_owned(),
-            requests: 9,
-            remaining: Some(0),
-            quota: Some(60),
-            reset: Some("2025-11-26T10:00:00Z".to_owned()),
-            paused_until: Some("2025-11-26T10:00:00Z".to_owned()),
-        },
-        HostBudget {
-            host: "cdn.kernel.example:443".to_owned(),
-            requests: 1,
-            remaining: None,
-            quota: None,
-            reset: None,
-            paused_until: None,
-        },
-        HostBudget {
-            host: "gitlab.example:443".to_owned(),
-            requests: 3,
-            remaining: Some(1_996),
-            quota: Some(2_000),
-            reset: Some("2025-11-26T09:01:00Z".to_owned()),
-            paused_until: None,
-        },
-    ];
-    record(store, NOW, verdicts, polls, hosts, 10);
-}
-
-/// A store with `rows` verdicts over as many watches as needed (four distros each), for the
-/// benchmark: the shape of [`fill`]'s newest run, repeated.
-pub fn fill_large(store: &Store, rows: usize) {
-    let mut verdicts = Vec::with_capacity(rows);
-    let mut n = 0;
-    while verdicts.len() < rows {
-        for v in NEWEST {
-            if verdicts.len() == rows {
-                break;
-            }
-            let mut verdict = verdict(v);
-            verdict.watch = format!("{}-{:04}", verdict.watch, n);
-            verdicts.push(verdict);
-        }
-        n += 1;
-    }
-    record(store, NOW, verdicts, Vec::new(), Vec::new(), n as u32);
-}
-
-/// A run an hour after [`fill`]'s newest, as the daemon would store it: glibc alone, with 2.43
-/// released and Tumbleweed now behind.
+/// A run an hour after [`fill`]'s newest, as the daemon would store it: glibc alone, whose
+/// repository has gained the `glibc-2.43` tag.
 pub fn glibc_moves_on(store: &Store) {
-    let mut verdicts: Vec<Verdict> = NEWEST
-        .iter()
-        .filter(|v| v.0 == "glibc")
-        .map(verdict)
-        .collect();
-    for v in &mut verdicts {
-        v.latest = Some("2.43".to_owned());
-        if v.distro == "tumbleweed" {
-            v.status = rollcall::evaluate::Status::Behind;
-            v.severity = rollcall::evaluate::Severity::Warning;
-            v.explanation = "2.43 is out (today); tumbleweed ships 2.42".to_owned();
-        }
+    block_on(async {
+        let up = Upstreams::start(true).await;
+        up.check(
+            store,
+            &up.config(When::Now, |name| name == "glibc"),
+            TODAY,
+            "2026-11-26T10:00:00Z",
+        )
+        .await;
+    });
+}
+
+/// The store holds what the dashboard is there to show, all from the engine: every status, a
+/// rate-limited poll, a spent host budget, and no loopback address left.
+#[test]
+fn dashboard_data_has_every_status_a_failing_poll_and_real_host_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("rollcall.db")).expect("store");
+    fill(&store);
+    let verdicts = store.current_verdicts().expect("verdicts");
+    for status in [
+        "eol",
+        "eol-soon",
+        "error",
+        "behind",
+        "missing",
+        "unknown",
+        "superseded",
+        "ahead",
+        "current",
+    ] {
+        assert!(
+            verdicts.iter().any(|v| v.verdict.status.as_str() == status),
+            "no `{status}` verdict"
+        );
     }
-    record(
-        store,
-        "2025-11-26T10:00:00Z",
-        verdicts,
-        Vec::new(),
-        Vec::new(),
-        1,
-    );
+    assert!(verdicts.iter().all(|v| v.at == NOW));
+    let failing: Vec<_> = store
+        .latest_polls()
+        .expect("polls")
+        .into_iter()
+        .filter(|p| p.poll.error.is_some())
+        .collect();
+    assert_eq!(failing.len(), 1, "{failing:?}");
+    assert_eq!(failing[0].poll.outcome, "rate-limited");
+    assert_eq!(failing[0].poll.watch, "cloudfoundry-cli");
+    let github = store
+        .host_budgets()
+        .expect("budgets")
+        .into_iter()
+        .find(|h| h.host == "api.github.com:443")
+        .expect("GitHub's budget");
+    assert_eq!((github.remaining, github.quota), (Some(0), Some(60)));
+    assert_eq!(github.paused_until.as_deref(), Some("2026-11-26T10:00:00Z"));
+
+    let db = rusqlite::Connection::open(store.path()).expect("connection");
+    for (table, column) in TEXTS {
+        let left: i64 = db
+            .query_row(
+                &format!("SELECT count(*) FROM {table} WHERE {column} LIKE '%127.0.0.1%'"),
+                [],
+                |r| r.get(0),
+            )
+            .expect("counts");
+        assert_eq!(left, 0, "a loopback address is left in {table}.{column}");
+    }
 }

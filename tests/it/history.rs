@@ -112,10 +112,9 @@ async fn report_since_lists_new_releases_and_changed_verdicts() {
         shown.contains("linux in lab (kernel): current → behind"),
         "{shown}"
     );
-    assert!(
-        shown.contains("linux: release 6.12.4 disappeared upstream"),
-        "{shown}"
-    );
+    // kernel.org's feed is a window (the newest release of each line): 6.12.4 only scrolled
+    // out of it, which is no news.
+    assert!(!shown.contains("disappeared"), "{shown}");
     assert!(
         !shown.contains("new release 6.12.4"),
         "6.12.4 was seen before --since: {shown}"

@@ -8,6 +8,7 @@ mod daemon;
 mod dashboard_data;
 mod distros;
 mod filters;
+mod github;
 mod history;
 mod languages;
 mod network;

@@ -259,14 +259,16 @@ pub fn fixture(path: &str) -> Vec<u8> {
 /// A runtime caching compiled components in `cache` (or not at all), whose `github` import
 /// points at `github` when given.
 pub fn runtime_with(cache: Option<&Path>, github: Option<(&str, &str)>) -> Arc<Runtime> {
+    let http = HttpClient::new().expect("http client");
     let github = github.map(|(base, token)| {
-        GithubClient::new(&base.parse().expect("github base"), Some(token.to_owned()))
-            .expect("github client")
+        GithubClient::new(
+            http.clone(),
+            &base.parse().expect("github base"),
+            Some(token.to_owned()),
+        )
+        .expect("github client")
     });
-    let services = Services {
-        http: HttpClient::new().expect("http client"),
-        github,
-    };
+    let services = Services { http, github };
     Arc::new(
         Runtime::new(RuntimeOptions {
             cache_dir: cache.map(Path::to_path_buf),

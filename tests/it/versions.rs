@@ -139,3 +139,48 @@ fn distro_versions_reduce_like_repology() {
         failures.join("\n")
     );
 }
+
+/// Debian packaging marks that must never survive in an upstream part: repacks, bundled
+/// components, `+debian`, `+really`, binNMUs, stable updates, backports, distro tags, snapshots.
+/// Pre-release tildes (`~rc1`, `~beta`) are upstream's and stay.
+static DEBIAN_MARKER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"\+~|dfsg|[+~.]ds\d*(?:$|[+~.])|repack|[+~.]debian|real(?:ly)?(?:$|[.+~-]?\d)|\+b\d+$|deb\d+u|bpo\d|ubuntu|\+nmu|[+.~]g[0-9a-f]{7,}|[+~](?:git|svn|bzr|hg|cvs|vcs)",
+    )
+    .expect("valid regex")
+});
+
+/// Every version of a real Debian index (8,578 paragraphs of bookworm main's `Sources`: every
+/// version with a `+`, `~` or `really` in it and every twelfth other one) reduces to an upstream
+/// part free of Debian's marks.
+#[test]
+fn a_real_debian_index_reduces_to_marker_free_upstream_versions() {
+    let text = String::from_utf8(support::fixture(
+        "distro-versions/bookworm-main-Sources.trimmed",
+    ))
+    .expect("utf-8");
+    let mut total = 0;
+    let mut left = Vec::new();
+    for version in text.lines().filter_map(|l| l.strip_prefix("Version: ")) {
+        total += 1;
+        let reduced = reduce(version, Family::Deb);
+        if let Some(m) = DEBIAN_MARKER.find(&reduced.upstream) {
+            left.push(format!(
+                "{version} → {} (still holds `{}`)",
+                reduced.upstream,
+                m.as_str()
+            ));
+        }
+    }
+    println!(
+        "bookworm-main-Sources.trimmed: {total} versions, {} with a mark left",
+        left.len()
+    );
+    assert!(total > 8_000, "the fixture holds the real index's versions");
+    assert!(
+        left.is_empty(),
+        "{} of {total}:\n{}",
+        left.len(),
+        left.join("\n")
+    );
+}

@@ -197,12 +197,29 @@ pub struct TrackerRow {
     pub outcome: String,
     /// The error message.
     pub error: Option<String>,
+    /// Calls the host refused the tracker.
+    pub denied: u32,
+    /// Why, each distinct reason once.
+    pub denials: Vec<String>,
 }
 
 impl TrackerRow {
     /// Whether the poll failed.
     pub fn failed(&self) -> bool {
         self.outcome != "ok"
+    }
+
+    /// What the host refused, in one line; `None` when it refused nothing.
+    pub fn denied_line(&self) -> Option<String> {
+        if self.denied == 0 {
+            return None;
+        }
+        let calls = if self.denied == 1 { "call" } else { "calls" };
+        Some(format!(
+            "{} {calls} refused: {}",
+            self.denied,
+            self.denials.join("; ")
+        ))
     }
 }
 

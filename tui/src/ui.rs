@@ -464,7 +464,13 @@ fn trackers(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
                 Cell::from(human_bytes(t.bytes)),
                 Cell::from(t.revalidated.to_string()),
                 Cell::from(t.outcome.clone()).style(outcome_style),
-                Cell::from(t.error.clone().unwrap_or_default()),
+                // A poll that answered can still have been refused calls it swallowed.
+                Cell::from(
+                    t.error
+                        .clone()
+                        .or_else(|| t.denied_line())
+                        .unwrap_or_default(),
+                ),
             ]);
             if n == selected {
                 row.style(theme.selected())
@@ -503,21 +509,38 @@ fn trackers(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
         );
     }
 
-    // The selected poll's whole error, which the table cuts.
+    // The selected poll's whole error (and what the host refused it), which the table cuts.
     if let Some(t) = app
         .tracker_order
         .get(app.trackers.selected)
         .map(|&i| &app.snapshot.trackers[i])
-        && let Some(error) = &t.error
     {
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled("error ", theme.status(Status::Error)),
-                Span::raw(format!("{} {} ({}): {error}", t.watch, t.role, t.tracker)),
-            ]))
-            .wrap(Wrap { trim: true }),
-            error_area,
-        );
+        let mut spans = Vec::new();
+        if let Some(error) = &t.error {
+            spans.push(Span::styled("error ", theme.status(Status::Error)));
+            spans.push(Span::raw(format!(
+                "{} {} ({}): {error}",
+                t.watch, t.role, t.tracker
+            )));
+        }
+        if let Some(denied) = t.denied_line() {
+            if spans.is_empty() {
+                spans.push(Span::raw(format!(
+                    "{} {} ({}): ",
+                    t.watch, t.role, t.tracker
+                )));
+            } else {
+                spans.push(Span::raw("; "));
+            }
+            spans.push(Span::styled("sandbox ", theme.status(Status::Behind)));
+            spans.push(Span::raw(denied));
+        }
+        if !spans.is_empty() {
+            frame.render_widget(
+                Paragraph::new(Line::from(spans)).wrap(Wrap { trim: true }),
+                error_area,
+            );
+        }
     }
 
     let budget_rows = app.snapshot.hosts.iter().map(|h| {

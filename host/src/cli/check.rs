@@ -47,7 +47,8 @@ Exit status:
   0  nothing at or above --fail-on
   1  findings at or above --fail-on
   2  bad command line or config (the error names file, line and column)
-  3  the run could not complete (every tracker failed)";
+  3  the run is incomplete: a verdict has no data (its tracker or distro failed with no
+     earlier answer to use) and nothing reached --fail-on";
 
 /// Arguments of `rollcall check`.
 #[derive(Debug, Clone, Args)]
@@ -131,21 +132,34 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> u8 {
         return exit::INCOMPLETE;
     }
     if args.format == Format::Table || std::io::stderr().is_terminal() {
-        for error in &report.errors {
-            eprintln!("error: watch `{}`: {}", error.watch, error.message);
+        for line in report.failure_lines() {
+            eprintln!("{line}");
         }
         eprintln!("{}", report.summary_line());
     }
+    exit_status(&report, args.fail_on.threshold())
+}
 
-    let watches = report.summary.watches;
-    if watches > 0 && report.summary.failed_watches == watches {
-        eprintln!("error: every tracker failed; the report has no upstream data");
+/// Findings at or above the threshold give `1`; otherwise a verdict without data (or a run
+/// where every tracker failed) gives `3`. Judging on an earlier answer is not a failure: every
+/// such verdict has data and says how old it is.
+fn exit_status(report: &crate::report::Report, threshold: Option<crate::evaluate::Severity>) -> u8 {
+    if let (Some(threshold), Some(worst)) = (threshold, report.worst())
+        && worst >= threshold
+    {
+        return exit::FINDINGS;
+    }
+    let summary = &report.summary;
+    let nothing = summary.watches > 0 && summary.failed_watches == summary.watches;
+    if summary.verdicts_without_data > 0 || nothing {
+        eprintln!(
+            "error: the run is incomplete: {} of {} verdicts have no data",
+            summary.verdicts_without_data,
+            report.verdicts.len()
+        );
         return exit::INCOMPLETE;
     }
-    match (args.fail_on.threshold(), report.worst()) {
-        (Some(threshold), Some(worst)) if worst >= threshold => exit::FINDINGS,
-        _ => exit::OK,
-    }
+    exit::OK
 }
 
 /// A one-line progress bar on stderr, shown only to a person: stderr is a terminal, the output

@@ -60,25 +60,7 @@ pub async fn run(cli: &Cli, command: &DistroCommand) -> u8 {
                     title: d.title.as_deref(),
                     family: d.family(),
                     preset: d.preset.as_ref().map(|p| p.get_ref().as_str()),
-                    sources: match d.kind {
-                        Some(DistroKind::RpmMd) => {
-                            d.urls.iter().map(|u| u.get_ref().clone()).collect()
-                        }
-                        Some(DistroKind::Deb) => d
-                            .suites
-                            .iter()
-                            .map(|s| {
-                                format!(
-                                    "{} {s}",
-                                    d.url.as_ref().map(|u| u.get_ref().as_str()).unwrap_or("?")
-                                )
-                            })
-                            .collect(),
-                        _ => vec![format!(
-                            "{} packages written in the config",
-                            d.packages.len()
-                        )],
-                    },
+                    sources: sources_of(d),
                 })
                 .collect();
             match format {
@@ -125,13 +107,18 @@ pub async fn run(cli: &Cli, command: &DistroCommand) -> u8 {
                 Ok(r) => r,
                 Err(code) => return code,
             };
-            let shipped = match distros::fetch(distro, runtime.http()).await {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("error: distro `{name}`: {e}");
-                    return exit::INCOMPLETE;
-                }
-            };
+            // The same package-list cache as `check`: unchanged metadata costs one small fetch.
+            let state_dir = runtime.state_dir();
+            let shipped =
+                match distros::cache::fetch(name, distro, runtime.http(), state_dir.as_deref())
+                    .await
+                {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("error: distro `{name}`: {e}");
+                        return exit::INCOMPLETE;
+                    }
+                };
             let list: Vec<&ShippedPackage> = match package {
                 Some(pattern) => match shipped.find(pattern) {
                     Ok(l) => l,
@@ -168,6 +155,57 @@ pub async fn run(cli: &Cli, command: &DistroCommand) -> u8 {
                 }
             }
             exit::OK
+        }
+    }
+}
+
+/// Where a distro's versions come from, one line per source, as `distro list` prints them.
+fn sources_of(d: &crate::config::Distro) -> Vec<String> {
+    let text = |s: &Option<toml::Spanned<String>>| {
+        s.as_ref().map_or("?".to_owned(), |u| u.get_ref().clone())
+    };
+    match d.kind {
+        Some(DistroKind::RpmMd) => d.urls.iter().map(|u| u.get_ref().clone()).collect(),
+        Some(DistroKind::Deb) => {
+            let components = if d.components.is_empty() {
+                "main".to_owned()
+            } else {
+                d.components.join(" ")
+            };
+            d.suites
+                .iter()
+                .map(|suite| {
+                    // A suite may carry its own archive (`URL bookworm-security`).
+                    let (url, suite) = match suite.split_once(char::is_whitespace) {
+                        Some((url, suite)) => (url.to_owned(), suite.trim().to_owned()),
+                        None => (text(&d.url), suite.clone()),
+                    };
+                    format!("{url} {suite} {components}")
+                })
+                .collect()
+        }
+        Some(DistroKind::Oci) => d
+            .images
+            .iter()
+            .map(|image| format!("{} {image}", text(&d.registry)))
+            .collect(),
+        Some(DistroKind::Obs) => vec![format!(
+            "{} project {}",
+            text(&d.api),
+            d.project.as_deref().unwrap_or("?")
+        )],
+        Some(DistroKind::Installed) => vec![format!(
+            "the packages installed on this machine ({})",
+            d.tool
+                .and_then(|t| serde_json::to_value(t).ok())
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_else(|| "dpkg or rpm, whichever is here".to_owned())
+        )],
+        Some(DistroKind::Static) | None => {
+            vec![format!(
+                "{} packages written in the config",
+                d.packages.len()
+            )]
         }
     }
 }

@@ -32,7 +32,8 @@ Exit status:
   3  the run could not complete (every tracker failed)
 
 Environment:
-  GITHUB_TOKEN        token for the `github` import (never shown to plugins)
+  GITHUB_TOKEN        token for the `github` import of built-in trackers and of those
+                      whose config says `github-token = true` (never shown to plugins)
   ROLLCALL_LOG        log filter, e.g. `info` or `rollcall=debug` (logs go to stderr)
   ROLLCALL_CACHE_DIR  where compiled plugins are cached
   ROLLCALL_DB         the store file (like --db)";
@@ -155,7 +156,17 @@ fn init_logging() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
+        .with_ansi(colour_on_stderr(
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        ))
         .try_init();
+}
+
+/// Colour codes only for a person at a terminal who has not asked for none (`NO_COLOR`, as
+/// no-color.org defines it: set and not empty); never into a file or a pipe.
+fn colour_on_stderr(terminal: bool, no_color: bool) -> bool {
+    terminal && !no_color
 }
 
 /// Loads the config or prints why not.
@@ -221,18 +232,10 @@ fn runtime_for(
     }
     let github_base = std::env::var("ROLLCALL_GITHUB_API")
         .unwrap_or_else(|_| "https://api.github.com".to_owned());
+    // The `github` import shares the HTTP client: its gates, cache, cassette and caps.
     let github = url::Url::parse(&github_base)
         .map_err(anyhow::Error::from)
-        .and_then(|base| GithubClient::new(&base, std::env::var("GITHUB_TOKEN").ok()))
-        .map(|client| {
-            if let Some(dir) = &cli.record {
-                client.with_cassette(Cassette::Record(dir.clone()))
-            } else if let Some(dir) = &cli.replay {
-                client.with_cassette(Cassette::Replay(dir.clone()))
-            } else {
-                client
-            }
-        })
+        .and_then(|base| GithubClient::new(http.clone(), &base, std::env::var("GITHUB_TOKEN").ok()))
         .map_err(|e| tracing::warn!("the `github` import is unavailable: {e:#}"))
         .ok();
     let cache_dir = if cli.no_cache {
@@ -251,4 +254,14 @@ fn runtime_for(
     Runtime::new(options)
         .map(Arc::new)
         .map_err(|e| fail("start the plugin runtime", e))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(super::colour_on_stderr(true, false));
+        assert!(!super::colour_on_stderr(true, true));
+        assert!(!super::colour_on_stderr(false, false));
+    }
 }

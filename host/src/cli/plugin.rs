@@ -369,7 +369,10 @@ struct RunOutput<'a> {
     http_calls: u32,
     bytes_in: u64,
     peak_memory_bytes: usize,
+    /// Distinct reasons, at most `runtime::MAX_DENIALS`.
     denials: &'a [String],
+    /// Calls refused, repeats included.
+    denied: u32,
     data: &'a UpstreamData,
 }
 
@@ -488,6 +491,7 @@ async fn run_one(
                 bytes_in: usage.bytes_in,
                 peak_memory_bytes: outcome.peak_memory,
                 denials: &usage.denials,
+                denied: usage.denied,
                 data,
             };
             print(&(serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"));
@@ -497,6 +501,12 @@ async fn run_one(
             eprintln!("error: tracker `{}` {e}", info.name);
             for denial in &usage.denials {
                 eprintln!("note: denied: {denial}");
+            }
+            if usage.denied as usize > usage.denials.len() {
+                eprintln!(
+                    "note: {} calls were refused in all (each reason is listed once)",
+                    usage.denied
+                );
             }
             exit::INCOMPLETE
         }

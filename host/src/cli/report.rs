@@ -40,32 +40,55 @@ pub struct ReportArgs {
     pub format: ReportFormat,
 }
 
-/// `7d` / `24h` / `90m` / `2026-11-01` / RFC 3339 → an RFC 3339 UTC time.
+/// `7d` / `24h` / `90m` / `2026-11-01` / RFC 3339 → an RFC 3339 UTC time. A duration reaching
+/// back before the year 1 is an error, not an overflow.
 pub fn parse_since(raw: &str) -> Result<String, String> {
     use time::format_description::well_known::Rfc3339;
     let raw = raw.trim();
-    let now = time::OffsetDateTime::now_utc();
-    let relative = |unit: char, seconds: i64| -> Option<time::OffsetDateTime> {
-        let n: i64 = raw.strip_suffix(unit)?.parse().ok()?;
-        Some(now - time::Duration::seconds(n.checked_mul(seconds)?))
+    let when = match relative_seconds(raw) {
+        Some(seconds) => i64::try_from(seconds)
+            .ok()
+            .and_then(|s| time::OffsetDateTime::now_utc().checked_sub(time::Duration::seconds(s)))
+            .filter(|when| when.year() >= 1)
+            .ok_or_else(|| {
+                format!(
+                    "`{raw}` reaches back before the year 1\nhelp: to report everything the store \
+                     holds, give an early date such as `--since 1970-01-01`"
+                )
+            })?,
+        None => time::OffsetDateTime::parse(raw, &Rfc3339)
+            .ok()
+            .or_else(|| {
+                raw.parse::<crate::day::Day>().ok().and_then(|d| {
+                    time::OffsetDateTime::parse(&format!("{d}T00:00:00Z"), &Rfc3339).ok()
+                })
+            })
+            .ok_or_else(|| {
+                format!("`{raw}` is not a duration (`7d`, `24h`, `90m`) or a date (`2026-11-01`)")
+            })?,
     };
-    let when = relative('d', 86_400)
-        .or_else(|| relative('s', 1))
-        .or_else(|| relative('h', 3_600))
-        .or_else(|| relative('m', 60))
-        .or_else(|| time::OffsetDateTime::parse(raw, &Rfc3339).ok())
-        .or_else(|| {
-            raw.parse::<crate::day::Day>()
-                .ok()
-                .and_then(|d| time::OffsetDateTime::parse(&format!("{d}T00:00:00Z"), &Rfc3339).ok())
-        })
-        .ok_or_else(|| {
-            format!("`{raw}` is not a duration (`7d`, `24h`, `90m`) or a date (`2026-11-01`)")
-        })?;
-    when.replace_nanosecond(0)
-        .unwrap_or(when)
+    let utc = when
+        .checked_to_offset(time::UtcOffset::UTC)
+        .ok_or_else(|| format!("`{raw}` is out of the calendar's range in UTC"))?;
+    utc.replace_nanosecond(0)
+        .unwrap_or(utc)
         .format(&Rfc3339)
-        .map_err(|e| e.to_string())
+        .map_err(|e| format!("`{raw}` cannot be written as an RFC 3339 time: {e}"))
+}
+
+/// `7d` → the seconds it spans (saturating: `99999999999999999999d` is `u64::MAX`); `None` when
+/// `raw` is not a number of days, hours, minutes or seconds.
+fn relative_seconds(raw: &str) -> Option<u64> {
+    [('d', 86_400), ('h', 3_600), ('m', 60), ('s', 1)]
+        .into_iter()
+        .find_map(|(unit, seconds)| {
+            let digits = raw.strip_suffix(unit)?;
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let n = digits.parse::<u64>().unwrap_or(u64::MAX);
+            Some(n.saturating_mul(seconds))
+        })
 }
 
 /// Runs `report` and returns the exit status.
@@ -78,13 +101,26 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> u8 {
         }
         Err(code) => return code,
     };
-    let changes = match store.changes_since(&args.since) {
+    let mut changes = match store.changes_since(&args.since) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
             return exit::INCOMPLETE;
         }
     };
+    // Releases sort by their watch's scheme; a watch the config no longer has (or a config
+    // that does not load) falls back to the generic one.
+    let config = crate::config::Config::discover(cli.config.as_deref()).ok();
+    changes.sort_releases(|watch| {
+        config
+            .as_ref()
+            .and_then(|c| {
+                c.watches
+                    .iter()
+                    .find(|w| w.name.get_ref().as_str() == watch)
+            })
+            .map_or_else(Default::default, |w| w.scheme)
+    });
     if changes.latest_run.is_none() {
         eprintln!(
             "note: the store `{}` has no run yet; run `rollcall check` (or `rollcall daemon`) first",
@@ -100,7 +136,7 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> u8 {
     exit::OK
 }
 
-fn sections(changes: &Changes) -> [(&'static str, Vec<String>); 4] {
+fn sections(changes: &Changes) -> [(&'static str, Vec<String>); 5] {
     let pick = |f: fn(&Change) -> bool| {
         changes
             .changes
@@ -113,6 +149,10 @@ fn sections(changes: &Changes) -> [(&'static str, Vec<String>); 4] {
         (
             "New upstream releases",
             pick(|c| matches!(c, Change::NewRelease { .. })),
+        ),
+        (
+            "Watches seen for the first time",
+            pick(|c| matches!(c, Change::FirstRun { .. })),
         ),
         (
             "End of life",
@@ -187,5 +227,33 @@ mod tests {
             Ok("2026-11-01T10:00:00Z")
         );
         assert!(parse_since("last week").is_err());
+    }
+
+    #[test]
+    fn durations_too_long_for_the_calendar_are_errors_not_panics() {
+        for raw in [
+            "999999999d",
+            "99999999999999999999d",
+            "18446744073709551615s",
+            "9223372036854775807m",
+            "900000000h",
+        ] {
+            let err = parse_since(raw).expect_err(raw);
+            assert!(
+                err.contains("reaches back before the year 1") && err.contains("help:"),
+                "{raw}: {err}"
+            );
+        }
+        assert!(parse_since("700000d").is_ok(), "some 1,900 years back");
+        assert!(parse_since("800000d").is_err(), "some 2,190 years back");
+        assert!(parse_since("9999-12-31T23:59:59-05:00").is_err());
+        for raw in ["-5d", "+5d", "d", "5 d", "5w", "5é"] {
+            assert!(parse_since(raw).is_err(), "{raw}");
+        }
+        assert_eq!(
+            parse_since("2026-11-01T10:00:00+02:00").as_deref(),
+            Ok("2026-11-01T08:00:00Z"),
+            "offsets are turned into UTC, so times compare as text in the store"
+        );
     }
 }

@@ -62,6 +62,16 @@ pub struct Config {
     pub network: NetworkConfig,
     /// What the store keeps (`[store]`).
     pub store: StoreConfig,
+    /// How the daemon reads schedules (`[daemon]`).
+    pub daemon: DaemonConfig,
+}
+
+/// `[daemon]`: how `rollcall daemon` reads the watches' schedules.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct DaemonConfig {
+    /// The time zone schedules are read in: the machine's own unless this names one.
+    pub timezone: crate::schedule::Zone,
 }
 
 /// `[network]`: retries, politeness and rate limits, for every upstream.
@@ -345,7 +355,11 @@ pub struct PluginConfig {
     /// Hosts a third-party tracker may reach (it must also declare them).
     #[serde(default)]
     pub allow_hosts: Vec<Spanned<String>>,
-    /// Memory cap, MiB.
+    /// Whether a third-party tracker's `github` calls carry the user's `GITHUB_TOKEN` (built-in
+    /// trackers always do; others call GitHub anonymously unless this says `true`).
+    #[serde(default)]
+    pub github_token: bool,
+    /// Memory cap of the whole store (every memory and table), MiB.
     #[serde(default)]
     pub memory_mib: Option<Spanned<u32>>,
     /// Wall time of a poll, seconds.
@@ -357,6 +371,9 @@ pub struct PluginConfig {
     /// Requests per poll.
     #[serde(default)]
     pub max_http_calls: Option<u32>,
+    /// `text.regex-find-all` calls per poll.
+    #[serde(default)]
+    pub max_regex_calls: Option<u32>,
     /// Largest response body, MiB.
     #[serde(default)]
     pub max_response_mib: Option<Spanned<u32>>,
@@ -383,6 +400,8 @@ struct RawConfig {
     network: NetworkConfig,
     #[serde(default)]
     store: StoreConfig,
+    #[serde(default)]
+    daemon: DaemonConfig,
 }
 
 impl Config {
@@ -420,6 +439,7 @@ impl Config {
             policy: raw.policy,
             network: raw.network,
             store: raw.store,
+            daemon: raw.daemon,
         };
         config.check()?;
         Ok(config)
@@ -494,6 +514,9 @@ impl Config {
         if let Some(v) = p.max_http_calls {
             limits.max_http_calls = v;
         }
+        if let Some(v) = p.max_regex_calls {
+            limits.max_regex_calls = v;
+        }
         if let Some(v) = &p.max_response_mib {
             limits.max_response_bytes = mib(v) as u64;
         }
@@ -549,6 +572,7 @@ impl Config {
         for (name, distro) in &self.distros {
             self.check_distro(name, distro)?;
         }
+        self.check_ranges()?;
         for plugin in self.plugins.values() {
             if let Some(pin) = &plugin.sha256 {
                 let hex = pin.get_ref();
@@ -594,6 +618,47 @@ impl Config {
 }
 
 impl Config {
+    /// Durations of `[network]` and `[store]`: bounded, so that no clock arithmetic on them can
+    /// overflow (`u64::MAX` milliseconds between two requests, runs kept for a billion days).
+    fn check_ranges(&self) -> Result<(), ConfigError> {
+        let max_pause = crate::net::gate::MAX_PAUSE.as_secs();
+        let n = &self.network;
+        let ranges = [
+            ("network", "backoff-ms", n.backoff_ms, 30_000, "30 s"),
+            (
+                "network",
+                "politeness-ms",
+                n.politeness_ms,
+                max_pause * 1000,
+                "an hour",
+            ),
+            (
+                "network",
+                "max-retry-wait-secs",
+                n.max_retry_wait_secs,
+                max_pause,
+                "an hour",
+            ),
+            (
+                "store",
+                "retention-days",
+                u64::from(self.store.retention_days),
+                36_500,
+                "a century",
+            ),
+        ];
+        for (table, key, value, max, what) in ranges {
+            if value > max {
+                return Err(self.error_at(
+                    self.find_key(table, key),
+                    format!("`{key}` = {value} is out of range"),
+                    Some(format!("use a value from 0 to {max} ({what})")),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Each kind of distro needs its own keys.
     fn check_distro(&self, name: &str, distro: &Distro) -> Result<(), ConfigError> {
         let table = self.find_table(&format!("distros.{name}"));
@@ -691,6 +756,18 @@ impl Config {
 
     /// The span of a `[table]` header, for errors about a whole table; the file start when not
     /// found (a dotted or inline table).
+    /// Where `key` is written in `[table]`, else the table's header.
+    fn find_key(&self, table: &str, key: &str) -> Range<usize> {
+        let header = self.find_table(table);
+        let body = &self.source[header.end..];
+        let body = &body[..body.find("\n[").unwrap_or(body.len())];
+        let end = header.end;
+        body.find(key).map_or(header, |at| {
+            let start = end + at;
+            start..start + key.len()
+        })
+    }
+
     fn find_table(&self, dotted: &str) -> Range<usize> {
         let quoted = dotted
             .split_once('.')

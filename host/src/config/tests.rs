@@ -50,3 +50,28 @@ fn settings_accept_strings_numbers_and_booleans() {
         .collect();
     assert_eq!(values, ["x", "3", "true"]);
 }
+
+#[test]
+fn durations_are_bounded_so_clock_arithmetic_cannot_overflow() {
+    for (table, key, value) in [
+        ("network", "politeness-ms", "18446744073709551615"),
+        ("network", "max-retry-wait-secs", "18446744073709551615"),
+        ("network", "backoff-ms", "86400000"),
+        ("store", "retention-days", "4294967295"),
+    ] {
+        let text = format!("[{table}]\n{key} = {value}\n");
+        let err = Config::parse(&text, Origin::Embedded)
+            .expect_err("out of range")
+            .to_string();
+        assert!(
+            err.contains(&format!("`{key}` = {value} is out of range")) && err.contains("help:"),
+            "{err}"
+        );
+    }
+    let config = Config::parse(
+        "[network]\nmax-retry-wait-secs = 3600\npoliteness-ms = 1000\n[store]\nretention-days = 0\n",
+        Origin::Embedded,
+    )
+    .expect("in range");
+    assert_eq!(config.network.max_retry_wait_secs, 3600);
+}

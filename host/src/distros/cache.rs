@@ -33,17 +33,45 @@ fn now() -> String {
         .unwrap_or_default()
 }
 
-/// The record's file: named by the distro and a hash of its configuration, so editing the URLs
-/// never reuses a list read from elsewhere.
+/// Everything in a distro's table that changes the list a repository yields, by value (a key's
+/// position in the file is not part of it). The destructuring names every field on purpose: a
+/// new key of [`Distro`] does not compile until it is sorted in or out here.
+fn list_key(distro: &Distro) -> String {
+    let Distro {
+        kind,
+        urls,
+        url,
+        suites,
+        components,
+        index,
+        arch,
+        // Applied already (a preset fills the keys above), or not read by the repository
+        // fetchers: display, evaluation, and the keys of other kinds.
+        preset: _,
+        title: _,
+        family: _,
+        policy: _,
+        packages: _,
+        tool: _,
+        registry: _,
+        images: _,
+        api: _,
+        project: _,
+        user: _,
+        password_env: _,
+    } = distro;
+    let urls: Vec<&String> = urls.iter().map(|u| u.get_ref()).collect();
+    let url = url.as_ref().map(|u| u.get_ref());
+    format!(
+        "kind={kind:?}\nurls={urls:?}\nurl={url:?}\nsuites={suites:?}\ncomponents={components:?}\nindex={index:?}\narch={arch:?}"
+    )
+}
+
+/// The record's file: named by the distro and a hash of [`list_key`], so a changed URL, suite
+/// or architecture never reuses a list read for another.
 fn record_path(dir: &Path, name: &str, distro: &Distro) -> PathBuf {
     let mut hasher = Sha256::new();
-    hasher.update(
-        format!(
-            "{:?}{:?}{:?}{:?}{:?}{:?}",
-            distro.kind, distro.urls, distro.url, distro.suites, distro.components, distro.index
-        )
-        .as_bytes(),
-    );
+    hasher.update(list_key(distro).as_bytes());
     let key = hex::encode(&hasher.finalize()[..8]);
     let safe: String = name
         .chars()
@@ -135,5 +163,48 @@ pub async fn fetch(
         (Err(e), None) => Err(e),
         // Unchanged needs a previous record; should it be gone, read everything again.
         (Ok(None), None) => fetch::fetch(distro, http).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn distro(text: &str) -> Distro {
+        let config = crate::config::Config::parse(
+            &format!("{text}\n[[watch]]\nname = \"w\"\ntracker = \"kernel-org\"\npackages = {{ d = \"x\" }}\n"),
+            crate::config::Origin::Embedded,
+        )
+        .expect("valid config");
+        config.distros["d"].clone()
+    }
+
+    #[test]
+    fn every_key_that_changes_the_list_changes_the_record() {
+        let dir = Path::new("/cache");
+        let base = "[distros.d]\nkind = \"deb\"\nurl = \"http://127.0.0.1:1/debian\"\nsuites = [\"bookworm\"]\nindex = \"packages\"\narch = \"amd64\"";
+        let path = record_path(dir, "d", &distro(base));
+        for changed in [
+            base.replace("amd64", "arm64"),
+            base.replace("bookworm", "trixie"),
+            base.replace("/debian", "/mirror"),
+            base.replace("\"packages\"", "\"sources\""),
+            format!("{base}\ncomponents = [\"main\", \"contrib\"]"),
+        ] {
+            assert_ne!(record_path(dir, "d", &distro(&changed)), path, "{changed}");
+        }
+        for same in [
+            // Moving the table, a title or a policy changes nothing the fetch reads.
+            format!("# a comment that moves every span\n\n{base}"),
+            format!("{base}\ntitle = \"Debian\""),
+            format!("{base}\n[distros.d.policy]\nmax-releases-behind = 3"),
+        ] {
+            assert_eq!(record_path(dir, "d", &distro(&same)), path, "{same}");
+        }
+        let rpm = "[distros.d]\nkind = \"rpm-md\"\nurls = [\"http://127.0.0.1:1/a/\"]";
+        assert_ne!(
+            record_path(dir, "d", &distro(rpm)),
+            record_path(dir, "d", &distro(&rpm.replace("/a/", "/b/")))
+        );
     }
 }

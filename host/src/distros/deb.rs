@@ -105,11 +105,15 @@ pub fn parse_index(reader: impl BufRead, sources: bool) -> Result<Vec<ShippedPac
         match (name.take(), version.take()) {
             (Some(n), Some(v)) => {
                 let src = source.take();
+                // A `Sources` stanza's `Architecture` lists what the source builds for (`any`,
+                // `amd64 arm64`), not what this entry is: one source is one entry per suite,
+                // however its stanzas spell that field (thunderbird has three).
+                let built_for = arch.take();
                 out.push(ShippedPackage {
                     source: if sources { Some(n.clone()) } else { src },
                     name: n,
                     version: v,
-                    arch: arch.take(),
+                    arch: if sources { None } else { built_for },
                 });
                 Ok(())
             }
@@ -174,6 +178,24 @@ mod tests {
             list.iter()
                 .all(|p| p.source.as_deref() == Some(p.name.as_str()))
         );
+    }
+
+    /// Three stanzas of one source with different `Architecture` lists (as thunderbird has in
+    /// bookworm) are one source package, the newest version winning.
+    #[test]
+    fn one_source_is_one_entry_whatever_its_architecture_lists() {
+        let text = "Package: thunderbird\nVersion: 1:115.3.1-1\nArchitecture: any\n\n\
+                    Package: thunderbird\nVersion: 1:115.4.1-1~deb12u1\nArchitecture: amd64 arm64\n\n\
+                    Package: thunderbird\nVersion: 1:115.2.0-1\nArchitecture: i386\n";
+        let parsed = parse_index(text.as_bytes(), true).expect("parses");
+        assert!(parsed.iter().all(|p| p.arch.is_none()));
+        let shipped = crate::distros::Shipped::new(parsed, crate::versions::Scheme::Deb);
+        let names: Vec<(&str, &str)> = shipped
+            .packages()
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str()))
+            .collect();
+        assert_eq!(names, [("thunderbird", "1:115.4.1-1~deb12u1")]);
     }
 
     #[test]

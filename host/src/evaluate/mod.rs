@@ -242,7 +242,15 @@ pub fn evaluate(facts: &Facts<'_>, upstream: &UpstreamData, shipped: &str) -> Ev
                     match entry.versions.iter_mut().find(|(v, _)| *v == parsed) {
                         Some(existing) => {
                             existing.1 = existing.1.or(date);
-                            "kept (already listed)".to_owned()
+                            // The same text from a line's `latest` and from the releases is
+                            // one candidate: merge it into the first mention.
+                            if let Some(first) =
+                                trace.candidates.iter_mut().find(|c| c.version == raw)
+                            {
+                                first.date = first.date.or(date);
+                                continue;
+                            }
+                            format!("kept (the same version as `{}`)", existing.0.as_str())
                         }
                         None => {
                             entry.versions.push((parsed, date));
@@ -252,6 +260,14 @@ pub fn evaluate(facts: &Facts<'_>, upstream: &UpstreamData, shipped: &str) -> Ev
                 }
             },
         };
+        if let Some(same) = trace
+            .candidates
+            .iter_mut()
+            .find(|c| c.version == raw && c.decision == decision)
+        {
+            same.date = same.date.or(date);
+            continue;
+        }
         trace.candidates.push(Candidate {
             version: raw.to_owned(),
             line,
@@ -285,22 +301,16 @@ pub fn evaluate(facts: &Facts<'_>, upstream: &UpstreamData, shipped: &str) -> Ev
         .steps
         .push(format!("shipped version is in line {line_name}"));
 
-    if shipped_up > latest {
-        set_status(&mut verdict, facts, Status::Ahead, 0, None);
-        verdict.explanation = format!(
-            "ships {shipped_text}, newer than anything upstream released (newest {}); {}",
-            latest.as_str(),
-            if verdict.prerelease || verdict.snapshot {
-                "a pre-release or snapshot ahead of upstream's releases"
-            } else {
-                "a snapshot, a pre-release or a wrong version"
-            }
-        );
-        trace.steps.push(verdict.explanation.clone());
-        return Evaluation { verdict, trace };
-    }
-
+    // The shipped line comes first: its end of life outranks where the shipped version sits
+    // in it (a patched `3.6.15.1` or a snapshot past 3.6.15 on the ended 3.6 line is `eol`).
+    let ahead_of_all = shipped_up > latest;
     let Some(line) = lines.get(&line_name) else {
+        if ahead_of_all {
+            set_status(&mut verdict, facts, Status::Ahead, 0, None);
+            verdict.explanation = ahead_of_everything(&shipped_text, &latest, &verdict);
+            trace.steps.push(verdict.explanation.clone());
+            return Evaluation { verdict, trace };
+        }
         let listed: Vec<&str> = lines.keys().map(String::as_str).collect();
         verdict.explanation = format!(
             "ships {shipped_text}; its line {line_name} is not among the lines upstream lists ({}); it may no longer be maintained",
@@ -342,15 +352,7 @@ pub fn evaluate(facts: &Facts<'_>, upstream: &UpstreamData, shipped: &str) -> Ev
         .min()
         .map(|oldest| oldest.days_until(facts.today).max(0));
 
-    if newer_in_line.is_empty() && latest_in_line.is_some_and(|l| shipped_up > *l) {
-        set_status(&mut verdict, facts, Status::Ahead, 0, None);
-        verdict.explanation = format!(
-            "ships {shipped_text}, newer than the newest release of line {line_name} ({}); a snapshot, a pre-release or a wrong version",
-            latest_in_line.map(Version::as_str).unwrap_or_default()
-        );
-        trace.steps.push(verdict.explanation.clone());
-        return Evaluation { verdict, trace };
-    }
+    let ahead_of_line = newer_in_line.is_empty() && latest_in_line.is_some_and(|l| shipped_up > *l);
 
     let eol_day = info.and_then(|i| i.end_of_life);
     verdict.eol = eol_day;
@@ -372,6 +374,8 @@ pub fn evaluate(facts: &Facts<'_>, upstream: &UpstreamData, shipped: &str) -> Ev
         Status::Eol
     } else if eol_soon {
         Status::EolSoon
+    } else if ahead_of_line || ahead_of_all {
+        Status::Ahead
     } else if !newer_in_line.is_empty() {
         Status::Behind
     } else if !newer_lines.is_empty() {
@@ -381,6 +385,18 @@ pub fn evaluate(facts: &Facts<'_>, upstream: &UpstreamData, shipped: &str) -> Ev
     };
     let days_behind = verdict.days_behind;
     set_status(&mut verdict, facts, status, releases_behind, days_behind);
+    if status == Status::Ahead {
+        verdict.explanation = if ahead_of_all {
+            ahead_of_everything(&shipped_text, &latest, &verdict)
+        } else {
+            format!(
+                "ships {shipped_text}, newer than the newest release of line {line_name} ({}); a snapshot, a pre-release or a wrong version",
+                latest_in_line.map(Version::as_str).unwrap_or_default()
+            )
+        };
+        trace.steps.push(verdict.explanation.clone());
+        return Evaluation { verdict, trace };
+    }
     trace.steps.push(format!(
         "line {line_name}: {} release(s) kept, newest {}; end of life {}; warning window {window} days",
         line.versions.len(),
@@ -402,6 +418,7 @@ pub fn evaluate(facts: &Facts<'_>, upstream: &UpstreamData, shipped: &str) -> Ev
         &shipped_text,
         &line_name,
         eol_reached,
+        ahead_of_line,
         &newer_in_line,
         &newer_lines,
     );
@@ -417,6 +434,19 @@ fn set_status(
 ) {
     verdict.status = status;
     verdict.severity = facts.policy.severity(status, behind, days);
+}
+
+/// The explanation of a version newer than every release upstream made.
+fn ahead_of_everything(shipped_text: &str, latest: &Version, verdict: &Verdict) -> String {
+    format!(
+        "ships {shipped_text}, newer than anything upstream released (newest {}); {}",
+        latest.as_str(),
+        if verdict.prerelease || verdict.snapshot {
+            "a pre-release or snapshot ahead of upstream's releases"
+        } else {
+            "a snapshot, a pre-release or a wrong version"
+        }
+    )
 }
 
 /// `6.4.0`, or `0.9.1 (a git snapshot after 0.9.1)`.
@@ -440,6 +470,7 @@ fn explain(
     shipped_text: &str,
     line_name: &str,
     eol_reached: bool,
+    ahead_of_line: bool,
     newer_in_line: &[&(Version, Option<Day>)],
     newer_lines: &[(&String, &LineFacts<'_>)],
 ) -> String {
@@ -490,6 +521,11 @@ fn explain(
                 facts.policy.max_releases_behind, facts.policy.max_days_behind
             ));
         }
+    } else if ahead_of_line {
+        text.push_str(&format!(
+            "; newer than the newest release of its line ({}): a distro patch level, a snapshot or a pre-release",
+            verdict.latest_in_line.as_deref().unwrap_or("-")
+        ));
     } else if verdict.status != Status::Eol {
         text.push_str("; newest release of its line");
     }

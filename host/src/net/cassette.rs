@@ -1,7 +1,7 @@
 //! Record and replay: `--record DIR` writes every exchange the client completes to a cassette
 //! directory (one JSON file per URL); `--replay DIR` serves every request from it and touches
-//! no network at all. Tests, demos and plugin authors use it. The `github` import's pages use
-//! the same files (see `github.rs`).
+//! no network at all. Tests, demos and plugin authors use it. The `github` import's pages go
+//! through the same client, so they are recorded and replayed the same way.
 
 use std::path::{Path, PathBuf};
 

@@ -2,8 +2,10 @@
 //! sources.
 //!
 //! Redirects are followed here, not by reqwest, so that every hop is checked against the
-//! tracker's [`Grant`]. Bodies are read in chunks and abandoned as soon as they pass the cap, so
-//! a hostile or broken upstream cannot make the host buffer more than the cap.
+//! tracker's [`Grant`], and `Authorization` goes on only within one origin. A name a tracker was
+//! granted must resolve to public addresses ([`super::resolve`]). Bodies are read in chunks and
+//! abandoned as soon as they pass the cap, so a hostile or broken upstream cannot make the host
+//! buffer more than the cap.
 //!
 //! Politeness and resilience live here too, once for every caller: a concurrency limit and a
 //! delay per host; retries with exponential back-off and jitter after connection errors, broken
@@ -21,7 +23,8 @@ use crate::store::{CachedResponse, Store};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION};
 use url::Url;
 
-use super::policy::{Grant, redact};
+use super::policy::{Grant, credentials_may_follow, redact};
+use super::resolve::{NonPublicAddress, PublicOnly};
 
 const MAX_REDIRECTS: usize = 5;
 
@@ -89,7 +92,10 @@ pub struct RequestLimits {
 /// The shared client; cheap to clone (clones share gates, cache and cassette).
 #[derive(Debug, Clone)]
 pub struct HttpClient {
+    /// Connects wherever a name resolves: trusted fetches and private hosts granted on purpose.
     client: reqwest::Client,
+    /// Connects to public addresses only: every other tracker request ([`super::resolve`]).
+    public: reqwest::Client,
     policy: NetPolicy,
     gates: Arc<Gates>,
     cache: Option<Arc<Store>>,
@@ -100,18 +106,25 @@ impl HttpClient {
     /// Builds the client: rustls, no automatic redirects, compressed transfers, the default
     /// [`NetPolicy`], no cache.
     pub fn new() -> anyhow::Result<Self> {
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("rollcall/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(Duration::from_secs(10))
-            .build()?;
         Ok(Self {
-            client,
+            client: builder().build()?,
+            public: builder().dns_resolver(PublicOnly::system()).build()?,
             policy: NetPolicy::default(),
             gates: Arc::new(Gates::default()),
             cache: None,
             cassette: Cassette::Off,
         })
+    }
+
+    /// Answers each host with its address on the public-only path instead of asking the
+    /// system, as a wildcard or rebinding DNS record would: for tests, which may not touch DNS.
+    #[doc(hidden)]
+    pub fn with_resolved(mut self, answers: &[(&str, std::net::IpAddr)]) -> anyhow::Result<Self> {
+        let resolver = answers.iter().fold(PublicOnly::system(), |r, (host, ip)| {
+            r.with_override(host, vec![*ip])
+        });
+        self.public = builder().dns_resolver(resolver).build()?;
+        Ok(self)
     }
 
     /// Each host's rate-limit budget as seen so far.
@@ -146,7 +159,7 @@ impl HttpClient {
         limits: RequestLimits,
     ) -> Result<Fetched, FetchError> {
         let headers = request_headers(headers, grant.is_trusted());
-        self.get_with(grant, url, headers, limits).await
+        self.get_with(grant, url, headers, limits, false).await
     }
 
     /// GET `url` under `grant` with a bearer token the host obtained (a registry's anonymous
@@ -163,19 +176,50 @@ impl HttpClient {
         if let Ok(value) = HeaderValue::from_str(&format!("Bearer {token}")) {
             map.insert(reqwest::header::AUTHORIZATION, value);
         }
-        self.get_with(grant, url, map, limits).await
+        self.get_with(grant, url, map, limits, false).await
     }
 
+    /// GET `url` under `grant` with a long-lived token the host holds for the user
+    /// (`GITHUB_TOKEN`), sent as `Authorization: Bearer`, never shown to a tracker and dropped on
+    /// a redirect to another host. Unlike a registry's one-off token, its answers are worth
+    /// revalidating, so they are cached under the URL and a hash of the token: a request without
+    /// that token never reads them.
+    pub async fn get_with_token(
+        &self,
+        grant: &Grant,
+        url: &str,
+        headers: &[(String, String)],
+        token: &str,
+        limits: RequestLimits,
+    ) -> Result<Fetched, FetchError> {
+        let mut map = request_headers(headers, grant.is_trusted());
+        if let Ok(mut value) = HeaderValue::from_str(&format!("Bearer {token}")) {
+            value.set_sensitive(true);
+            map.insert(reqwest::header::AUTHORIZATION, value);
+        }
+        self.get_with(grant, url, map, limits, true).await
+    }
+
+    /// `cache_by_credential`: whether a credentialed request may use the cache under a key that
+    /// includes the credential (see [`cache_key`]).
     async fn get_with(
         &self,
         grant: &Grant,
         url: &str,
         mut headers: HeaderMap,
         limits: RequestLimits,
+        cache_by_credential: bool,
     ) -> Result<Fetched, FetchError> {
         let mut url = grant.check_str(url).map_err(FetchError::Denied)?;
         for _ in 0..=MAX_REDIRECTS {
-            let response = self.send(&url, &headers, limits).await?;
+            let reach = if grant.may_reach_private(&url) {
+                Reach::Any
+            } else {
+                Reach::PublicOnly
+            };
+            let response = self
+                .send(&url, &headers, limits, cache_by_credential, reach)
+                .await?;
             let location = (300..400)
                 .contains(&response.status)
                 .then(|| {
@@ -196,7 +240,7 @@ impl HttpClient {
                 grant.check(&next).map_err(|why| {
                     FetchError::Denied(format!("redirect from `{}`: {why}", redact(&url)))
                 })?;
-                if next.host_str() != url.host_str() {
+                if !credentials_may_follow(&url, &next) {
                     headers.remove(reqwest::header::AUTHORIZATION);
                 }
                 url = next;
@@ -219,6 +263,8 @@ impl HttpClient {
         url: &Url,
         headers: &HeaderMap,
         limits: RequestLimits,
+        cache_by_credential: bool,
+        reach: Reach,
     ) -> Result<Fetched, FetchError> {
         if let Cassette::Replay(dir) = &self.cassette {
             return cassette::replay(dir, url.as_str()).map_err(|message| FetchError::Network {
@@ -226,7 +272,9 @@ impl HttpClient {
                 message,
             });
         }
-        let fetched = self.send_live(url, headers, limits).await?;
+        let fetched = self
+            .send_live(url, headers, limits, cache_by_credential, reach)
+            .await?;
         if let Cassette::Record(dir) = &self.cassette
             && let Err(e) = cassette::record(dir, url.as_str(), &fetched)
         {
@@ -240,16 +288,21 @@ impl HttpClient {
         url: &Url,
         headers: &HeaderMap,
         limits: RequestLimits,
+        cache_by_credential: bool,
+        reach: Reach,
     ) -> Result<Fetched, FetchError> {
+        let client = match reach {
+            Reach::Any => &self.client,
+            Reach::PublicOnly => &self.public,
+        };
         let host = gate::host_key(url);
         let gate = self.gates.get(&host, self.policy.per_host);
-        // Credentialed requests are never cached: the cache is shared by every tracker.
-        let cacheable = !headers.contains_key(reqwest::header::AUTHORIZATION);
+        let key = cache_key(url, headers, cache_by_credential);
         let cached = self
             .cache
             .as_ref()
-            .filter(|_| cacheable)
-            .and_then(|store| store.http_cached(url.as_str()));
+            .zip(key.as_deref())
+            .and_then(|(store, key)| store.http_cached(key));
         let mut attempt = 0;
         loop {
             if let Some(wait) = gate.paused_for() {
@@ -277,24 +330,23 @@ impl HttpClient {
                     request_headers.insert(reqwest::header::IF_MODIFIED_SINCE, lm);
                 }
             }
-            let sent = self
-                .client
+            let sent = client
                 .get(url.clone())
                 .headers(request_headers)
                 .timeout(limits.timeout)
                 .send()
                 .await;
             let retry = attempt < self.policy.retries;
-            let response = match sent {
+            let response = match sent.map_err(|e| network(url, &e)) {
                 Ok(r) => r,
-                Err(e) if retry => {
+                Err(e @ FetchError::Network { .. }) if retry => {
                     drop(permit);
-                    tracing::info!(url = %redact(url), attempt, "retrying after: {}", network(url, &e));
+                    tracing::info!(url = %redact(url), attempt, "retrying after: {e}");
                     tokio::time::sleep(gate::backoff(self.policy.backoff, attempt)).await;
                     attempt += 1;
                     continue;
                 }
-                Err(e) => return Err(network(url, &e)),
+                Err(e) => return Err(e),
             };
             let status = response.status().as_u16();
             gate.observe(
@@ -310,7 +362,9 @@ impl HttpClient {
                     fetched_at: crate::store::now_rfc3339(),
                     ..c.clone()
                 };
-                store.http_store(url.as_str(), &refreshed);
+                if let Some(key) = &key {
+                    store.http_store(key, &refreshed);
+                }
                 return Ok(Fetched {
                     status: 200,
                     headers: c.headers.clone(),
@@ -332,8 +386,18 @@ impl HttpClient {
             drop(permit);
             if gate::is_rate_limited(status, &fetched.headers) {
                 let wait = gate::requested_wait(&fetched.headers);
-                gate.pause(wait);
-                tracing::warn!(%host, secs = wait.as_secs(), status, "rate-limited; pausing this host");
+                let paused = gate.pause(wait);
+                if paused < wait {
+                    tracing::warn!(
+                        %host,
+                        status,
+                        "rate-limited; the host asked for a pause of {} s and rollcall caps it at {} s",
+                        wait.as_secs(),
+                        paused.as_secs()
+                    );
+                } else {
+                    tracing::warn!(%host, secs = wait.as_secs(), status, "rate-limited; pausing this host");
+                }
                 if retry && wait <= self.policy.max_wait {
                     attempt += 1;
                     continue;
@@ -348,7 +412,7 @@ impl HttpClient {
             }
             if status == 200
                 && fetched.body.len() <= MAX_CACHED_BODY
-                && let Some(store) = self.cache.as_ref().filter(|_| cacheable)
+                && let (Some(store), Some(key)) = (&self.cache, &key)
             {
                 let header = |name: &str| {
                     fetched
@@ -360,7 +424,7 @@ impl HttpClient {
                 let (etag, last_modified) = (header("etag"), header("last-modified"));
                 if etag.is_some() || last_modified.is_some() {
                     store.http_store(
-                        url.as_str(),
+                        key,
                         &CachedResponse {
                             etag,
                             last_modified,
@@ -373,6 +437,22 @@ impl HttpClient {
             }
             return Ok(fetched);
         }
+    }
+}
+
+/// The key of `url`'s entry in the HTTP cache, or `None` when it must not be cached. The cache is
+/// shared by every tracker, so a credentialed answer is kept only under a key that includes a
+/// hash of the credential (a URL never contains a space, so no URL's key can equal it), and only
+/// for the host's long-lived tokens: a registry's one-off tokens would leave an entry per token.
+fn cache_key(url: &Url, headers: &HeaderMap, by_credential: bool) -> Option<String> {
+    use sha2::Digest;
+    match headers.get(reqwest::header::AUTHORIZATION) {
+        None => Some(url.as_str().to_owned()),
+        Some(credential) if by_credential => {
+            let digest = sha2::Sha256::digest(credential.as_bytes());
+            Some(format!("{url} credential-sha256={}", hex::encode(digest)))
+        }
+        Some(_) => None,
     }
 }
 
@@ -447,10 +527,35 @@ fn request_headers(pairs: &[(String, String)], trusted: bool) -> HeaderMap {
     map
 }
 
+/// rustls, no automatic redirects, compressed transfers, a connect timeout.
+fn builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .user_agent(concat!("rollcall/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(10))
+}
+
+/// Which addresses a request may connect to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Only public ones: a tracker's request to a host it was granted by name.
+    PublicOnly,
+    /// Any: trusted fetches and hosts granted as loopback or private on purpose.
+    Any,
+}
+
 fn network(url: &Url, error: &reqwest::Error) -> FetchError {
     // reqwest's own message repeats the URL; the root cause is what tells the user something.
     let mut root: &dyn std::error::Error = error;
     while let Some(inner) = root.source() {
+        if let Some(refused) = inner.downcast_ref::<NonPublicAddress>() {
+            return FetchError::Denied(format!(
+                "{refused}; trackers may reach only public addresses\nhelp: if `{}` is a \
+                 server of yours on this machine or network, write its URL in the watch's \
+                 `base-url` setting (a host the config names there may be private)",
+                refused.host
+            ));
+        }
         root = inner;
     }
     let cause = root.to_string();
@@ -466,5 +571,37 @@ fn network(url: &Url, error: &reqwest::Error) -> FetchError {
     FetchError::Network {
         url: redact(url),
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentialed_answers_are_cached_only_under_their_credential() {
+        let url: Url = "https://api.example/repos/o/r/releases?page=1"
+            .parse()
+            .expect("url");
+        let with = |token: &str| {
+            let mut map = HeaderMap::new();
+            map.insert(
+                reqwest::header::AUTHORIZATION,
+                HeaderValue::from_str(&format!("Bearer {token}")).expect("header"),
+            );
+            map
+        };
+        let anonymous = cache_key(&url, &HeaderMap::new(), true);
+        assert_eq!(anonymous.as_deref(), Some(url.as_str()));
+        let a = cache_key(&url, &with("a"), true).expect("cached by credential");
+        let b = cache_key(&url, &with("b"), true).expect("cached by credential");
+        assert_ne!(
+            Some(&a),
+            anonymous.as_ref(),
+            "anonymous never reads a token's answer"
+        );
+        assert_ne!(a, b, "one token never reads another's");
+        assert!(!a.contains("Bearer") && !a.contains(" a"), "{a}");
+        assert_eq!(cache_key(&url, &with("a"), false), None, "one-off tokens");
     }
 }

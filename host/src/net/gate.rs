@@ -8,6 +8,11 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{Semaphore, SemaphorePermit};
 
+/// Longest pause a host can ask for (`Retry-After`, `X-RateLimit-Reset`): a longer one, or one
+/// of millions of years from a broken or hostile server, is cut to this, and the log says so.
+/// GitHub's windows last an hour, so its resets are honoured exactly.
+pub const MAX_PAUSE: Duration = Duration::from_secs(3600);
+
 /// How the client treats upstreams.
 #[derive(Debug, Clone, Copy)]
 pub struct NetPolicy {
@@ -20,7 +25,8 @@ pub struct NetPolicy {
     /// Least time between two requests to one host.
     pub politeness: Duration,
     /// Longest `Retry-After` waited for inside a run; a longer one fails the request at once
-    /// with the rate-limit error (the host stays paused for the rest of the run).
+    /// with the rate-limit error (the host stays paused for the rest of the run, at most
+    /// [`MAX_PAUSE`]).
     pub max_wait: Duration,
 }
 
@@ -82,7 +88,8 @@ impl Gate {
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
                 let now = Instant::now();
-                let next = last.map_or(now, |l| (l + politeness).max(now));
+                let politeness = politeness.min(MAX_PAUSE);
+                let next = last.map_or(now, |l| l.checked_add(politeness).unwrap_or(now).max(now));
                 *last = Some(next);
                 next - now
             };
@@ -107,7 +114,7 @@ impl Gate {
             .seen
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        seen.responses += 1;
+        seen.responses = seen.responses.saturating_add(1);
         for (name, value) in headers {
             let name = name.to_ascii_lowercase();
             let name = name.strip_prefix("x-").unwrap_or(&name);
@@ -120,24 +127,31 @@ impl Gate {
                 // Unix seconds (GitHub, GitLab) or, in the IETF draft, seconds from now.
                 "ratelimit-reset" if number > 1_000_000_000 => seen.reset_unix = Some(number),
                 "ratelimit-reset" => {
-                    seen.reset_unix =
-                        Some(time::OffsetDateTime::now_utc().unix_timestamp() + number);
+                    seen.reset_unix = Some(
+                        time::OffsetDateTime::now_utc()
+                            .unix_timestamp()
+                            .saturating_add(number),
+                    );
                 }
                 _ => {}
             }
         }
     }
 
-    /// Pauses the host for `wait` (never shortens a longer pause).
-    pub fn pause(&self, wait: Duration) {
+    /// Pauses the host for `wait`, at most [`MAX_PAUSE`] (never shortens a longer pause);
+    /// returns the pause applied.
+    pub fn pause(&self, wait: Duration) -> Duration {
+        let wait = wait.min(MAX_PAUSE);
         let mut until = self
             .paused_until
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let new = Instant::now() + wait;
+        let now = Instant::now();
+        let new = now.checked_add(wait).unwrap_or(now);
         if until.is_none_or(|u| u < new) {
             *until = Some(new);
         }
+        wait
     }
 }
 
@@ -206,7 +220,9 @@ impl Gates {
                         .and_then(rfc3339),
                     paused_until: gate
                         .paused_for()
-                        .and_then(|d| rfc3339(time::OffsetDateTime::now_utc() + d)),
+                        .and_then(|d| time::Duration::try_from(d).ok())
+                        .and_then(|d| time::OffsetDateTime::now_utc().checked_add(d))
+                        .and_then(rfc3339),
                 }
             })
             .collect();
@@ -216,7 +232,8 @@ impl Gates {
 }
 
 /// The wait a rate-limited response asks for: `Retry-After` (seconds or an HTTP date), else
-/// `X-RateLimit-Reset` (Unix seconds), else one minute.
+/// `X-RateLimit-Reset` (Unix seconds), else one minute. Saturates: a number too large for any
+/// clock is [`Duration::MAX`], for the caller to cap.
 pub fn requested_wait(headers: &[(String, String)]) -> Duration {
     let header = |name: &str| {
         headers
@@ -225,8 +242,10 @@ pub fn requested_wait(headers: &[(String, String)]) -> Duration {
             .map(|(_, v)| v.trim())
     };
     if let Some(value) = header("retry-after") {
-        if let Ok(seconds) = value.parse::<u64>() {
-            return Duration::from_secs(seconds);
+        if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+            return value
+                .parse::<u64>()
+                .map_or(Duration::MAX, Duration::from_secs);
         }
         if let Ok(when) =
             time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822)
@@ -236,8 +255,8 @@ pub fn requested_wait(headers: &[(String, String)]) -> Duration {
         }
     }
     if let Some(reset) = header("x-ratelimit-reset").and_then(|v| v.parse::<i64>().ok()) {
-        let left = reset - time::OffsetDateTime::now_utc().unix_timestamp();
-        return Duration::from_secs(left.max(0) as u64);
+        let left = reset.saturating_sub(time::OffsetDateTime::now_utc().unix_timestamp());
+        return Duration::from_secs(left.max(0).unsigned_abs());
     }
     Duration::from_secs(60)
 }
@@ -253,12 +272,13 @@ pub fn is_rate_limited(status: u16, headers: &[(String, String)]) -> bool {
 /// `base × 2^attempt`, plus up to as much again of jitter, at most 30 seconds.
 pub fn backoff(base: Duration, attempt: u32) -> Duration {
     use std::hash::{BuildHasher, Hasher};
-    let exp = base.saturating_mul(1 << attempt.min(8));
+    const CEILING: Duration = Duration::from_secs(30);
+    let exp = base.saturating_mul(1 << attempt.min(8)).min(CEILING);
     let noise = std::collections::hash_map::RandomState::new()
         .build_hasher()
         .finish();
     let jitter = exp.mul_f64((noise % 1_000) as f64 / 1_000.0);
-    (exp + jitter).min(Duration::from_secs(30))
+    exp.saturating_add(jitter).min(CEILING)
 }
 
 #[cfg(test)]
@@ -279,6 +299,46 @@ mod tests {
         assert!(is_rate_limited(429, &[]));
         assert!(is_rate_limited(403, &h("x-ratelimit-remaining", "0")));
         assert!(!is_rate_limited(403, &[]));
+    }
+
+    #[test]
+    fn absurd_waits_saturate_and_pauses_are_capped() {
+        let h = |k: &str, v: &str| vec![(k.to_owned(), v.to_owned())];
+        for huge in ["18446744073709551615", "99999999999999999999999999"] {
+            let wait = requested_wait(&h("Retry-After", huge));
+            assert!(wait >= Duration::from_secs(u64::MAX), "{wait:?}");
+        }
+        assert!(
+            requested_wait(&h("x-ratelimit-reset", &i64::MAX.to_string())).as_secs()
+                > i64::MAX.unsigned_abs() / 2
+        );
+        assert_eq!(
+            requested_wait(&h("x-ratelimit-reset", &i64::MIN.to_string())),
+            Duration::ZERO
+        );
+        let far = requested_wait(&h("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"));
+        assert!(far.as_secs() / 86_400 > 365 * 7000, "{far:?}");
+
+        let gates = Gates::default();
+        let gate = gates.get("slow.example:443", 1);
+        assert_eq!(gate.pause(Duration::MAX), MAX_PAUSE);
+        assert_eq!(gate.pause(Duration::from_secs(5)), Duration::from_secs(5));
+        let left = gate.paused_for().expect("paused");
+        assert!(
+            left <= MAX_PAUSE && left > MAX_PAUSE - Duration::from_secs(60),
+            "{left:?}"
+        );
+        gate.observe(
+            [
+                ("x-ratelimit-reset", "999999999"),
+                ("ratelimit-reset", &i64::MAX.to_string()),
+            ]
+            .into_iter(),
+        );
+        let budgets = gates.budgets();
+        assert!(budgets[0].paused_until.is_some());
+        assert_eq!(budgets[0].reset, None, "no date that far ahead");
+        assert_eq!(backoff(Duration::MAX, u32::MAX), Duration::from_secs(30));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod client;
 pub mod gate;
 pub mod github;
 pub mod policy;
+pub mod resolve;
 
 pub use cassette::Cassette;
 pub use client::{FetchError, Fetched, HttpClient, RequestLimits};

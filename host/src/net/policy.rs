@@ -19,6 +19,10 @@ pub struct HostRule {
     host: String,
     wildcard: bool,
     port: Option<u16>,
+    /// The host may resolve to a loopback or private address: `localhost`, a non-public IP
+    /// literal, or the host of a URL the user wrote (a mirror on the local network). Every
+    /// other granted name must resolve to public addresses ([`super::resolve`]).
+    private: bool,
 }
 
 impl HostRule {
@@ -48,10 +52,12 @@ impl HostRule {
                 "`{raw}` is not a host pattern; only a leading `*.` is allowed"
             ));
         }
+        let private = !wildcard && names_private(&host);
         Ok(Self {
             host,
             wildcard,
             port,
+            private,
         })
     }
 
@@ -65,6 +71,7 @@ impl HostRule {
             host,
             wildcard: false,
             port: url.port(),
+            private: true,
         })
     }
 
@@ -92,12 +99,24 @@ impl fmt::Display for HostRule {
     }
 }
 
+/// `localhost`, or an IP literal that is not public: a grant of a private host on purpose.
+fn names_private(host: &str) -> bool {
+    host == "localhost"
+        || host == "localhost."
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| !super::resolve::is_public(ip))
+}
+
 /// The hosts one tracker may reach during one watch's poll.
 #[derive(Debug, Clone, Default)]
 pub struct Grant {
     rules: Vec<HostRule>,
     /// Any http(s) host: for URLs the user wrote (distro mirrors, which redirect anywhere).
     trusted: bool,
+    /// Whether the `github` import sends the user's token for this tracker.
+    github_token: bool,
 }
 
 impl Grant {
@@ -114,9 +133,21 @@ impl Grant {
     /// plugins.
     pub fn trusted() -> Self {
         Self {
-            rules: Vec::new(),
             trusted: true,
+            ..Self::default()
         }
+    }
+
+    /// Lends the user's GitHub token to the `github` import's requests under this grant: for
+    /// built-in trackers, and third-party ones whose config says `github-token = true`.
+    pub fn with_github_token(mut self, lend: bool) -> Self {
+        self.github_token = lend;
+        self
+    }
+
+    /// Whether the `github` import sends the user's token for this tracker.
+    pub fn lends_github_token(&self) -> bool {
+        self.github_token
     }
 
     /// Whether this is the grant for user-configured fetches.
@@ -124,16 +155,38 @@ impl Grant {
         self.trusted
     }
 
-    /// Adds a rule unless an equal one is there.
+    /// Adds a rule unless one for the same hosts is there (which then allows private addresses
+    /// if either does).
     pub fn add(&mut self, rule: HostRule) {
-        if !self.rules.contains(&rule) {
-            self.rules.push(rule);
+        let same = |r: &&mut HostRule| {
+            r.host == rule.host && r.wildcard == rule.wildcard && r.port == rule.port
+        };
+        match self.rules.iter_mut().find(same) {
+            Some(existing) => existing.private |= rule.private,
+            None => self.rules.push(rule),
         }
     }
 
     /// The rules, for error messages and `plugin list`.
     pub fn rules(&self) -> &[HostRule] {
         &self.rules
+    }
+
+    /// Whether `url`'s host may resolve to a loopback or private address: on trusted fetches, and
+    /// when a rule naming that host on purpose allows it (`localhost`, a non-public IP literal,
+    /// the host of a URL setting the user wrote). Call after [`Grant::check`].
+    pub fn may_reach_private(&self, url: &Url) -> bool {
+        if self.trusted {
+            return true;
+        }
+        let Some(host) = url.host_str() else {
+            return false;
+        };
+        let host = host.trim_matches(['[', ']']).to_ascii_lowercase();
+        let port = url.port_or_known_default().unwrap_or(443);
+        self.rules
+            .iter()
+            .any(|r| r.private && r.matches(&host, port))
     }
 
     /// Parses `raw` and checks it; the error is the message the plugin and the user see.
@@ -204,6 +257,14 @@ impl Grant {
     }
 }
 
+/// Whether an `Authorization` header may follow a redirect from `from` to `to`: only to the same
+/// origin (scheme, host and port), so a credential never reaches another server, another port
+/// of the same machine, nor travels in clear after an https → http downgrade on the same host.
+pub fn credentials_may_follow(from: &Url, to: &Url) -> bool {
+    let origin = from.origin();
+    origin.is_tuple() && origin == to.origin()
+}
+
 /// `url` without credentials, for messages.
 pub fn redact(url: &Url) -> String {
     let mut clean = url.clone();
@@ -261,6 +322,62 @@ mod tests {
         assert!(g.check_str("http://127.0.0.1:8081/x").is_err());
         assert!(g.check_str("http://localhost:9/x").is_ok());
         assert!(g.check_str("http://127.0.0.2:8080/x").is_err());
+    }
+
+    #[test]
+    fn only_rules_naming_a_private_host_may_resolve_to_one() {
+        let mut g = grant(&[
+            "api.example",
+            "*.pages.example",
+            "localhost",
+            "127.0.0.1:8080",
+        ]);
+        g.add(HostRule::for_url(&"https://mirror.lan:8443/".parse().expect("url")).expect("rule"));
+        for (url, private) in [
+            ("https://api.example/x", false),
+            ("https://a.pages.example/x", false),
+            ("http://localhost:9/x", true),
+            ("http://127.0.0.1:8080/x", true),
+            ("https://mirror.lan:8443/x", true),
+            ("https://mirror.lan/x", false),
+        ] {
+            assert_eq!(
+                g.may_reach_private(&url.parse().expect("url")),
+                private,
+                "{url}"
+            );
+        }
+        assert!(Grant::trusted().may_reach_private(&"https://a.example/".parse().expect("url")));
+        // A host both declared and written in a `base-url` is one rule, allowed private.
+        g.add(HostRule::parse("mirror.lan:8443").expect("rule"));
+        assert_eq!(g.rules().len(), 5);
+        assert!(g.may_reach_private(&"https://mirror.lan:8443/".parse().expect("url")));
+    }
+
+    #[test]
+    fn credentials_follow_redirects_within_one_origin_only() {
+        for (from, to, keep) in [
+            ("https://api.example/a", "https://api.example/b?x=1", true),
+            ("https://API.example/a", "https://api.example:443/b", true),
+            ("http://127.0.0.1:8080/a", "http://127.0.0.1:8080/b", true),
+            // A downgrade to plain http on the same host: never in clear.
+            ("https://api.example/a", "http://api.example/a", false),
+            (
+                "https://api.example:8443/a",
+                "http://api.example:8443/a",
+                false,
+            ),
+            // An upgrade changes the origin too (the port with it).
+            ("http://api.example/a", "https://api.example/a", false),
+            ("https://api.example/a", "https://api.example:8443/a", false),
+            ("http://127.0.0.1:8080/a", "http://127.0.0.1:8081/a", false),
+            ("https://api.example/a", "https://cdn.example/a", false),
+            ("https://api.example/a", "https://a.api.example/a", false),
+            ("http://127.0.0.1:8080/a", "http://localhost:8080/a", false),
+        ] {
+            let (f, t) = (Url::parse(from).expect("url"), Url::parse(to).expect("url"));
+            assert_eq!(credentials_may_follow(&f, &t), keep, "{from} → {to}");
+        }
     }
 
     #[test]

@@ -300,5 +300,6 @@ fn policy_error(watch: &Watch, kind: &str, message: String) -> RunError {
         tracker: None,
         kind: kind.to_owned(),
         message,
+        stale_from: None,
     }
 }

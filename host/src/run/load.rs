@@ -153,7 +153,7 @@ pub async fn load_policies(
             };
             let result = match bytes {
                 Ok(bytes) => runtime
-                    .load_policy(&bytes)
+                    .load_policy(&bytes, config.limits(name.get_ref()))
                     .await
                     .map_err(|e| format!("cannot load policy `{}`: {e:#}", name.get_ref())),
                 Err(e) => Err(e),

@@ -116,13 +116,47 @@ fn settle(
         ok = outcome.result.is_ok(),
         "polled"
     );
+    let denied = outcome.usage.denial_summary();
+    if let Some(summary) = &denied {
+        tracing::warn!(
+            "watch `{}`: tracker `{tracker}`: {summary}",
+            watch.name.get_ref()
+        );
+    }
     outcome.result.map_err(|e| {
         let kind = serde_json::to_value(e.kind())
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_else(|| "plugin".into());
-        (kind, e.to_string())
+        let mut message = e.to_string();
+        // A tracker that failed after swallowing refusals: say what the host refused, unless
+        // the failure is that one refusal.
+        let only_this = outcome.usage.denied == 1
+            && outcome
+                .usage
+                .denials
+                .iter()
+                .all(|d| message.contains(d.as_str()));
+        if let Some(summary) = denied.filter(|_| !only_this) {
+            message.push_str(&format!(" ({summary})"));
+        }
+        (kind, message)
     })
+}
+
+/// Adds what the host refused a watch's trackers to each of its verdicts' explanations, so
+/// refusals a tracker swallowed show in the report.
+fn note_denials(evaluations: &mut [Evaluation], notes: &[String]) {
+    if notes.is_empty() {
+        return;
+    }
+    let note = notes.join("; ");
+    for evaluation in evaluations {
+        evaluation
+            .verdict
+            .explanation
+            .push_str(&format!(" [{note}]"));
+    }
 }
 
 /// What polling one watch's sources produced: per source, its outcome.
@@ -165,6 +199,8 @@ struct Memory {
     polls: Vec<crate::store::PollRecord>,
     answered: Vec<(String, String, String, UpstreamData)>,
     merged: Vec<(String, UpstreamData)>,
+    /// What the host refused the last combined watch's trackers in polls that succeeded.
+    denied: Vec<String>,
 }
 
 /// The watch's upstream data: the releases source filtered, merged with the support source.
@@ -182,6 +218,7 @@ fn combine(
         Err(("host".into(), "the poll did not finish".into()));
     let mut support = None;
     let mut stale_notes = Vec::new();
+    memory.denied.clear();
     for (role, result) in polled {
         let tracker = match (role, &watch.support) {
             ("support", Some(s)) => s.tracker.get_ref(),
@@ -204,7 +241,16 @@ fn combine(
                         .unwrap_or_else(|| "plugin".into()),
                 },
                 error: outcome.result.as_ref().err().map(ToString::to_string),
+                denied: outcome.usage.denied,
+                denials: outcome.usage.denials.clone(),
             });
+            if outcome.result.is_ok()
+                && let Some(summary) = outcome.usage.denial_summary()
+            {
+                memory
+                    .denied
+                    .push(format!("tracker `{tracker}`: {summary}"));
+            }
         }
         let mut settled = settle(watch, tracker, result);
         match &settled {
@@ -215,16 +261,17 @@ fn combine(
                 data.clone(),
             )),
             Err((kind, message)) => {
+                let last = store.and_then(|s| {
+                    s.last_good(watch.name.get_ref().as_str(), role)
+                        .ok()
+                        .flatten()
+                });
                 errors.push(RunError {
                     watch: watch.name.get_ref().to_string(),
                     tracker: Some(tracker.clone()),
                     kind: kind.clone(),
                     message: message.clone(),
-                });
-                let last = store.and_then(|s| {
-                    s.last_good(watch.name.get_ref().as_str(), role)
-                        .ok()
-                        .flatten()
+                    stale_from: last.as_ref().map(|l| l.fetched_at.clone()),
                 });
                 if let Some(last) = last {
                     let age = crate::store::human_age(crate::store::age_seconds(&last.fetched_at));
@@ -257,6 +304,7 @@ fn combine(
         data.notes.extend(stale_notes.iter().cloned());
         data.stale = Some(stale_notes.join("; "));
     }
+    data.notes.extend(memory.denied.iter().cloned());
     memory
         .merged
         .push((watch.name.get_ref().to_string(), data.clone()));
@@ -335,15 +383,18 @@ pub async fn check_with(
     let mut errors = Vec::new();
     for (name, result) in &shipped_lists {
         let failure = match result {
-            Err(e) => Some(format!("distro `{name}` could not be read: {e}")),
+            Err(e) => Some((format!("distro `{name}` could not be read: {e}"), None)),
             Ok(list) => list.stale.as_ref().map(|e| {
-                format!(
-                    "distro `{name}` could not be read, so its package list of {} is used: {e}",
-                    list.fetched_at.as_deref().unwrap_or("?")
+                (
+                    format!(
+                        "distro `{name}` could not be read, so its package list of {} is used: {e}",
+                        list.fetched_at.as_deref().unwrap_or("?")
+                    ),
+                    Some(list.fetched_at.clone().unwrap_or_default()),
                 )
             }),
         };
-        if let Some(message) = failure {
+        if let Some((message, stale_from)) = failure {
             for watch in config
                 .watches
                 .iter()
@@ -354,6 +405,7 @@ pub async fn check_with(
                     tracker: None,
                     kind: "distro".to_owned(),
                     message: message.clone(),
+                    stale_from: stale_from.clone(),
                 });
             }
         }
@@ -367,7 +419,8 @@ pub async fn check_with(
             keep.map(|k| k.store),
             &mut memory,
         );
-        let evaluations = judge.watch(watch, &outcome, None, &mut errors).await;
+        let mut evaluations = judge.watch(watch, &outcome, None, &mut errors).await;
+        note_denials(&mut evaluations, &memory.denied);
         verdicts.extend(evaluations.into_iter().map(|e| e.verdict));
     }
     let report = Report::new(
@@ -385,12 +438,8 @@ pub async fn check_with(
             polls: memory.polls,
             answered: memory.answered,
             merged: memory.merged,
-            hosts: runtime
-                .http()
-                .budgets()
-                .into_iter()
-                .chain(runtime.github().map(|g| g.budgets()).unwrap_or_default())
-                .collect(),
+            // The `github` import goes through the same client: one budget per host.
+            hosts: runtime.http().budgets(),
         };
         if let Err(e) = keep.store.record_run(&record, keep.retention_days) {
             tracing::error!("the run was not stored: {e}");
@@ -459,7 +508,8 @@ pub async fn explain(
         .filter_map(|(_, r)| r.as_ref().ok().map(|o| o.duration))
         .sum();
     let mut errors = Vec::new();
-    let outcome = combine(watch, polled, &mut errors, None, &mut Memory::default());
+    let mut memory = Memory::default();
+    let outcome = combine(watch, polled, &mut errors, None, &mut memory);
     let polled = outcome
         .as_ref()
         .map(|data| (data.releases.len(), data.lines.len(), duration))
@@ -471,7 +521,8 @@ pub async fn explain(
         shipped: &shipped_lists,
         today,
     };
-    let evaluations = judge.watch(watch, &outcome, distro, &mut errors).await;
+    let mut evaluations = judge.watch(watch, &outcome, distro, &mut errors).await;
+    note_denials(&mut evaluations, &memory.denied);
     Ok(Explanation {
         polled,
         evaluations,

@@ -99,7 +99,7 @@ fn rate_limited_message(url: &str, status: u16, retry_after: Option<u32>) -> Str
         None => String::new(),
     };
     let github = if url.contains("/repos/") {
-        "; set GITHUB_TOKEN to a token (no scopes needed) for 5,000 requests an hour"
+        "; set GITHUB_TOKEN to a token (no scopes needed) for 5,000 requests an hour (a third-party tracker gets it only with `github-token = true` in its `[plugins.NAME]`)"
     } else {
         "; poll it less often"
     };

@@ -6,8 +6,9 @@
 //! state survives between polls, and a trapped instance is never reused.
 //!
 //! Sandbox: WASI is linked with an empty context (no preopened directories, no environment, no
-//! arguments, sockets and name lookup denied; stderr into a bounded buffer); the network is only
-//! reachable through the `http` and `github` imports, under the watch's [`Grant`].
+//! arguments, sockets and name lookup denied; stderr into a bounded buffer that truncates, stdout
+//! discarded); the network is only reachable through the `http` and `github` imports, under the
+//! watch's [`Grant`].
 
 mod cache;
 mod engine;
@@ -15,6 +16,7 @@ mod error;
 mod host;
 mod limits;
 mod policy;
+mod stderr;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,16 +24,16 @@ use std::time::{Duration, Instant};
 use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::{Engine, Store};
 use wasmtime_wasi::WasiCtxBuilder;
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
 pub use self::cache::{CacheOutcome, ComponentCache, sha256_hex};
 pub use self::engine::MAX_CONCURRENT_POLLS;
 pub use self::error::{ErrorKind, PollError, TrackerError};
 use self::host::HostState;
-pub use self::host::{Services, Usage};
+pub use self::host::{MAX_DENIALS, MAX_LOG_BYTES, MAX_LOG_MESSAGES, Services, Usage};
 use self::limits::MemoryCap;
 pub use self::limits::{Limits, MAX_MEMORY_BYTES, MemoryLimitExceeded};
-pub use self::policy::{PolicyFacts, PolicyFinding, PolicyPlugin};
+pub use self::policy::{MAX_FINDING_BYTES, MAX_FINDINGS, PolicyFacts, PolicyFinding, PolicyPlugin};
+use self::stderr::StderrPipe;
 use crate::model::{self, PluginInfo, UpstreamData};
 use crate::net::Grant;
 
@@ -46,7 +48,8 @@ mod bindings {
 
 use bindings::rollcall::plugin::types;
 
-/// Bytes of guest stderr kept; enough for a panic message and some context.
+/// Bytes of guest stderr kept (the first and the last half); enough for a panic message and
+/// some context. Writes past it are dropped, never refused.
 const STDERR_CAPACITY: usize = 8 << 10;
 
 /// Options for [`Runtime::new`].
@@ -76,6 +79,25 @@ impl std::fmt::Debug for Runtime {
             .field("cache", &self.cache)
             .finish_non_exhaustive()
     }
+}
+
+/// The version of the `rollcall:plugin` package this host links (`wit/tracker.wit`).
+pub const CONTRACT_VERSION: &str = "0.3.0";
+
+/// The versions of `rollcall:plugin` a component imports or exports, as written in its
+/// interface names (`rollcall:plugin/http@0.2.0`).
+fn contract_versions(component: &Component, engine: &Engine) -> Vec<String> {
+    let ty = component.component_type();
+    let mut versions: Vec<String> = ty
+        .imports(engine)
+        .map(|(name, _)| name)
+        .chain(ty.exports(engine).map(|(name, _)| name))
+        .filter(|name| name.starts_with("rollcall:plugin/"))
+        .filter_map(|name| Some(name.split_once('@')?.1.to_owned()))
+        .collect();
+    versions.sort();
+    versions.dedup();
+    versions
 }
 
 /// A compiled, pre-instantiated tracker.
@@ -209,14 +231,30 @@ impl Runtime {
         &self,
         component: &Component,
     ) -> anyhow::Result<bindings::TrackerPre<HostState>> {
+        let mismatch = || {
+            contract_versions(component, &self.engine)
+                .into_iter()
+                .find(|v| v != CONTRACT_VERSION)
+                .map(|v| {
+                    format!(
+                        "\nthe component was built against `rollcall:plugin@{v}`; this rollcall links `rollcall:plugin@{CONTRACT_VERSION}` (0.3.0 added `upstream-data.listing`)"
+                    )
+                })
+                .unwrap_or_default()
+        };
         let pre = self.linker.instantiate_pre(component).map_err(|e| {
             anyhow::anyhow!(
-                "the component does not fit the `rollcall:plugin/tracker` world: {e}\n\
-                 help: build it against this rollcall's `wit/tracker.wit`"
+                "the component does not fit the `rollcall:plugin/tracker` world: {e}{}\n\
+                 help: build it against this rollcall's `wit/tracker.wit`",
+                mismatch()
             )
         })?;
         bindings::TrackerPre::new(pre).map_err(|e| {
-            anyhow::anyhow!("the component does not export `rollcall:plugin/tracking`: {e}")
+            anyhow::anyhow!(
+                "the component does not export `rollcall:plugin/tracking@{CONTRACT_VERSION}`: {e}{}\n\
+                 help: build it against this rollcall's `wit/tracker.wit`",
+                mismatch()
+            )
         })
     }
 
@@ -225,8 +263,8 @@ impl Runtime {
         grant: Arc<Grant>,
         limits: Limits,
         plugin: &str,
-    ) -> (Store<HostState>, MemoryOutputPipe) {
-        let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
+    ) -> (Store<HostState>, StderrPipe) {
+        let stderr = StderrPipe::new(STDERR_CAPACITY);
         let wasi = WasiCtxBuilder::new()
             .stderr(stderr.clone())
             .allow_tcp(false)
@@ -253,6 +291,7 @@ impl Runtime {
     async fn describe(&self, pre: &bindings::TrackerPre<HostState>) -> anyhow::Result<PluginInfo> {
         let limits = Limits {
             max_http_calls: 0,
+            max_regex_calls: 0,
             timeout: Duration::from_secs(10),
             ..Limits::default()
         };
@@ -267,7 +306,7 @@ impl Runtime {
         let info = match tokio::time::timeout(limits.timeout, call).await {
             Err(_) => anyhow::bail!("`describe` did not return within {:?}", limits.timeout),
             Ok(Err(e)) => {
-                let why = PollError::from_wasm(&e, &String::from_utf8_lossy(&stderr.contents()));
+                let why = PollError::from_wasm(&e, &stderr.contents());
                 anyhow::bail!("`describe` failed: {why}")
             }
             Ok(Ok(info)) => info,
@@ -295,7 +334,7 @@ impl Runtime {
             };
             tokio::time::timeout(limits.timeout, call).await
         };
-        let stderr = String::from_utf8_lossy(&stderr.contents()).into_owned();
+        let stderr = stderr.contents();
         let result = match result {
             Err(_elapsed) => Err(PollError::Timeout {
                 limit: limits.timeout,
@@ -318,6 +357,7 @@ impl Runtime {
             tracing::debug!(plugin = %plugin.info.name, "stderr: {}", stderr.trim());
         }
         let state = store.into_data();
+        state.usage.report_dropped_logs(&plugin.info.name);
         PollOutcome {
             result,
             duration: started.elapsed(),
@@ -421,6 +461,7 @@ fn upstream_data(data: types::UpstreamData) -> Result<UpstreamData, PollError> {
     Ok(UpstreamData {
         releases,
         lines,
+        complete: data.listing == types::Listing::Complete,
         ..UpstreamData::default()
     })
 }

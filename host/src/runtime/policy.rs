@@ -1,9 +1,12 @@
 //! Policy plugins: components of world `policy` that refine a verdict with findings.
 //!
 //! They run in the same engine, with the same limits, as trackers, through a linker of their
-//! own that offers only `log` and an empty WASI: a policy has no network at all.
+//! own that offers only `log` and an empty WASI: a policy has no network at all. `name` and
+//! `check` both run under the plugin's wall time and memory caps; findings are capped in number
+//! and size. A policy that times out or crashes is not called again in the same run (it is
+//! loaded afresh for each run), so a spinning policy costs one timeout, not one per verdict.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use wasmtime::component::{Component, Linker};
@@ -27,11 +30,22 @@ pub(super) mod bindings {
 use bindings::exports::rollcall::plugin::rules;
 use bindings::rollcall::plugin::{log, types};
 
+/// Most findings one `check` may return.
+pub const MAX_FINDINGS: usize = 64;
+
+/// Longest finding message, bytes.
+pub const MAX_FINDING_BYTES: usize = 2_000;
+
+/// Longest name a policy may give itself.
+const MAX_NAME_BYTES: usize = 64;
+
 /// A compiled, pre-instantiated policy.
 pub struct PolicyPlugin {
     pre: bindings::PolicyPre<HostState>,
     name: String,
     sha256: String,
+    /// Set when a `check` timed out or crashed: later calls in the run fail at once with it.
+    broken: Mutex<Option<PollError>>,
 }
 
 impl std::fmt::Debug for PolicyPlugin {
@@ -117,8 +131,13 @@ impl log::Host for HostState {
 }
 
 impl Runtime {
-    /// Compiles (or loads from the cache) a policy component and asks its name.
-    pub async fn load_policy(&self, bytes: &[u8]) -> anyhow::Result<Arc<PolicyPlugin>> {
+    /// Compiles (or loads from the cache) a policy component and asks its name, within
+    /// `limits` (the plugin's `[plugins.NAME]` limits: wall time and memory).
+    pub async fn load_policy(
+        &self,
+        bytes: &[u8],
+        limits: Limits,
+    ) -> anyhow::Result<Arc<PolicyPlugin>> {
         let sha256 = sha256_hex(bytes);
         let (engine, cache, owned, key) = (
             self.engine.clone(),
@@ -130,18 +149,39 @@ impl Runtime {
             .await
             .map_err(|e| anyhow::anyhow!("compilation task failed: {e}"))??;
         let pre = self.pre_policy(&component)?;
-        let (mut store, stderr) =
-            self.new_store(Arc::new(Grant::default()), Limits::default(), "policy");
-        let name = async {
+        let (mut store, stderr) = self.new_store(Arc::new(Grant::default()), limits, "policy");
+        let call = async {
             let instance = pre.instantiate_async(&mut store).await?;
             instance.rollcall_plugin_rules().call_name(&mut store).await
+        };
+        let name = match tokio::time::timeout(limits.timeout, call).await {
+            Err(_) => anyhow::bail!(
+                "`name` did not return within {}s\nhelp: a policy's `name` only returns a constant; raise `timeout-secs` for this plugin if the machine is very slow",
+                limits.timeout.as_secs_f64()
+            ),
+            Ok(Err(e)) => {
+                let why = PollError::from_wasm(&e, &stderr.contents());
+                anyhow::bail!("`name` failed: {why}")
+            }
+            Ok(Ok(name)) => name,
+        };
+        store.data().usage.report_dropped_logs("policy");
+        let kebab = name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if name.is_empty() || name.len() > MAX_NAME_BYTES || !kebab {
+            let shown: String = name.chars().take(MAX_NAME_BYTES).collect();
+            anyhow::bail!(
+                "the policy calls itself `{shown}`{}; names are lower-case kebab-case, at most {MAX_NAME_BYTES} bytes",
+                if shown.len() < name.len() { "…" } else { "" }
+            );
         }
-        .await
-        .map_err(|e| {
-            let why = PollError::from_wasm(&e, &String::from_utf8_lossy(&stderr.contents()));
-            anyhow::anyhow!("`name` failed: {why}")
-        })?;
-        Ok(Arc::new(PolicyPlugin { pre, name, sha256 }))
+        Ok(Arc::new(PolicyPlugin {
+            pre,
+            name,
+            sha256,
+            broken: Mutex::new(None),
+        }))
     }
 
     fn pre_policy(&self, component: &Component) -> anyhow::Result<bindings::PolicyPre<HostState>> {
@@ -156,7 +196,8 @@ impl Runtime {
         })
     }
 
-    /// Runs one policy on one verdict.
+    /// Runs one policy on one verdict, within `limits`; findings are checked against
+    /// [`MAX_FINDINGS`], [`MAX_FINDING_BYTES`] and `max-output-mib`.
     pub async fn check_policy(
         &self,
         plugin: &PolicyPlugin,
@@ -165,6 +206,14 @@ impl Runtime {
         settings: &[(String, String)],
         limits: Limits,
     ) -> Result<Vec<PolicyFinding>, PollError> {
+        if let Some(earlier) = plugin
+            .broken
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+        {
+            return Err(earlier);
+        }
         let started = Instant::now();
         let (mut store, stderr) = self.new_store(Arc::new(Grant::default()), limits, &plugin.name);
         let input = verdict_facts(facts);
@@ -181,29 +230,87 @@ impl Runtime {
             tokio::time::timeout(limits.timeout, call).await
         };
         tracing::debug!(policy = %plugin.name, us = started.elapsed().as_micros() as u64, "policy checked");
-        match result {
+        store.data().usage.report_dropped_logs(&plugin.name);
+        let outcome = match result {
             Err(_) => Err(PollError::Timeout {
                 limit: limits.timeout,
             }),
-            Ok(Err(trap)) => Err(PollError::from_wasm(
-                &trap,
-                &String::from_utf8_lossy(&stderr.contents()),
-            )),
-            Ok(Ok(Err(message))) => Err(PollError::Tracker(super::TrackerError::Other(message))),
-            Ok(Ok(Ok(findings))) => Ok(findings
-                .into_iter()
-                .map(|f| PolicyFinding {
-                    severity: match f.severity {
-                        rules::Severity::Ok => Severity::Ok,
-                        rules::Severity::Info => Severity::Info,
-                        rules::Severity::Warning => Severity::Warning,
-                        rules::Severity::Critical => Severity::Critical,
-                    },
-                    message: f.message,
-                })
-                .collect()),
+            Ok(Err(trap)) => Err(PollError::from_wasm(&trap, &stderr.contents())),
+            Ok(Ok(Err(message))) => {
+                let message = if message.len() > MAX_FINDING_BYTES {
+                    format!("{}…", cut(&message, MAX_FINDING_BYTES))
+                } else {
+                    message
+                };
+                return Err(PollError::Tracker(super::TrackerError::Other(message)));
+            }
+            Ok(Ok(Ok(findings))) => findings_within(findings, limits.max_output_bytes),
+        };
+        if let Err(
+            e @ (PollError::Timeout { .. }
+            | PollError::MemoryLimit(_)
+            | PollError::Panic { .. }
+            | PollError::Trap { .. }),
+        ) = &outcome
+        {
+            *plugin.broken.lock().unwrap_or_else(PoisonError::into_inner) = Some(e.clone());
         }
+        outcome
     }
+}
+
+/// The longest prefix of `text` of at most `max` bytes, on a character boundary.
+fn cut(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// The findings, if they fit the caps: their number, each message's length and their total
+/// size (`max-output-mib`, as for a tracker's data).
+fn findings_within(
+    findings: Vec<rules::Finding>,
+    max_output_bytes: u64,
+) -> Result<Vec<PolicyFinding>, PollError> {
+    let size: u64 = findings.iter().map(|f| 16 + f.message.len() as u64).sum();
+    if size > max_output_bytes {
+        return Err(PollError::OutputTooLarge {
+            size,
+            limit: max_output_bytes,
+        });
+    }
+    if findings.len() > MAX_FINDINGS {
+        return Err(PollError::BadOutput(format!(
+            "{} findings for one verdict, more than the {MAX_FINDINGS} a policy may return",
+            findings.len()
+        )));
+    }
+    if let Some((i, f)) = findings
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.message.len() > MAX_FINDING_BYTES)
+    {
+        return Err(PollError::BadOutput(format!(
+            "finding {} has a message of {} bytes, more than the {MAX_FINDING_BYTES}-byte cap (a finding is one line: `{}…`)",
+            i + 1,
+            f.message.len(),
+            cut(&f.message, 60)
+        )));
+    }
+    Ok(findings
+        .into_iter()
+        .map(|f| PolicyFinding {
+            severity: match f.severity {
+                rules::Severity::Ok => Severity::Ok,
+                rules::Severity::Info => Severity::Info,
+                rules::Severity::Warning => Severity::Warning,
+                rules::Severity::Critical => Severity::Critical,
+            },
+            message: f.message,
+        })
+        .collect())
 }
 
 fn verdict_facts(f: &PolicyFacts) -> rules::VerdictFacts {

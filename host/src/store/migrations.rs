@@ -103,6 +103,19 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX hosts_by_host ON hosts(host, run_id);
     ",
+    // 3: a release or line that a windowed listing (a feed of the newest, a first page) stops
+    // showing is "no longer listed", not gone: only a tracker whose list is the upstream's
+    // whole history can say a release was withdrawn.
+    "
+    ALTER TABLE releases ADD COLUMN unlisted_since TEXT;
+    ALTER TABLE lines ADD COLUMN unlisted_since TEXT;
+    ",
+    // 4: what the host refused each poll: how many calls, and the distinct reasons (a JSON
+    // array of strings, at most `runtime::MAX_DENIALS`).
+    "
+    ALTER TABLE polls ADD COLUMN denied INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE polls ADD COLUMN denials TEXT NOT NULL DEFAULT '[]';
+    ",
 ];
 
 /// The schema version this binary writes.

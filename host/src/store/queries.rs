@@ -1,5 +1,7 @@
 //! What the rest of rollcall asks of the store.
 
+use std::collections::BTreeMap;
+
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
@@ -32,6 +34,10 @@ pub struct PollRecord {
     pub outcome: String,
     /// The error message.
     pub error: Option<String>,
+    /// Calls the host refused.
+    pub denied: u32,
+    /// Why, each distinct reason once.
+    pub denials: Vec<String>,
 }
 
 /// One finished run, written in one transaction.
@@ -77,6 +83,15 @@ pub enum Change {
         /// Its publication day, when known.
         date: Option<String>,
         /// When rollcall first saw it.
+        first_seen: String,
+    },
+    /// The first observation of a watch: every release it listed was recorded, none is news.
+    FirstRun {
+        /// The watch.
+        watch: String,
+        /// How many releases were recorded.
+        releases: u32,
+        /// When.
         first_seen: String,
     },
     /// A release that disappeared upstream.
@@ -133,6 +148,12 @@ impl Change {
                 "{watch}: new release {version}{}",
                 date.as_ref().map(|d| format!(" ({d})")).unwrap_or_default()
             ),
+            Change::FirstRun {
+                watch, releases, ..
+            } => format!(
+                "{watch}: first run: {releases} release{} recorded",
+                if *releases == 1 { "" } else { "s" }
+            ),
             Change::GoneRelease {
                 watch,
                 version,
@@ -182,6 +203,44 @@ pub struct Changes {
     pub baseline_run: Option<String>,
     /// The changes, newest first within each kind.
     pub changes: Vec<Change>,
+}
+
+impl Changes {
+    /// Orders the new releases of each watch newest first by the watch's version scheme (text
+    /// order puts `10.24.1` before `2.5.0`); watches in name order. Other changes keep their
+    /// place.
+    pub fn sort_releases(&mut self, scheme_of: impl Fn(&str) -> crate::versions::Scheme) {
+        let is_release = |c: &Change| matches!(c, Change::NewRelease { .. });
+        let mut releases: Vec<Change> = self
+            .changes
+            .iter()
+            .filter(|c| is_release(c))
+            .cloned()
+            .collect();
+        releases.sort_by(|a, b| match (a, b) {
+            (
+                Change::NewRelease {
+                    watch: wa,
+                    version: va,
+                    ..
+                },
+                Change::NewRelease {
+                    watch: wb,
+                    version: vb,
+                    ..
+                },
+            ) => wa.cmp(wb).then_with(|| scheme_of(wa).compare(vb, va)),
+            _ => std::cmp::Ordering::Equal,
+        });
+        let mut sorted = releases.into_iter();
+        for change in &mut self.changes {
+            if is_release(change)
+                && let Some(next) = sorted.next()
+            {
+                *change = next;
+            }
+        }
+    }
 }
 
 impl Store {
@@ -234,7 +293,7 @@ impl Store {
                 }
             }
             let mut poll = tx
-                .prepare("INSERT INTO polls (run_id, watch, role, tracker, duration_ms, calls, bytes, revalidated, outcome, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+                .prepare("INSERT INTO polls (run_id, watch, role, tracker, duration_ms, calls, bytes, revalidated, outcome, error, denied, denials) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
                 .map_err(fail)?;
             for p in &run.polls {
                 poll.execute(params![
@@ -247,7 +306,9 @@ impl Store {
                     p.bytes,
                     p.revalidated,
                     p.outcome,
-                    p.error
+                    p.error,
+                    p.denied,
+                    serde_json::to_string(&p.denials).unwrap_or_else(|_| "[]".into())
                 ])
                 .map_err(fail)?;
             }
@@ -268,19 +329,27 @@ impl Store {
             }
             let mut release = tx
                 .prepare("INSERT INTO releases (watch, version, date, prerelease, line, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
-                          ON CONFLICT (watch, version) DO UPDATE SET last_seen = excluded.last_seen, gone_since = NULL,
+                          ON CONFLICT (watch, version) DO UPDATE SET last_seen = excluded.last_seen, gone_since = NULL, unlisted_since = NULL,
                               date = coalesce(excluded.date, releases.date), line = coalesce(excluded.line, releases.line)")
                 .map_err(fail)?;
+            // Missing from a whole-history list: withdrawn. Missing from a window: no longer
+            // listed, which is no news.
             let mut gone = tx
                 .prepare("UPDATE releases SET gone_since = ?2 WHERE watch = ?1 AND last_seen < ?2 AND gone_since IS NULL")
+                .map_err(fail)?;
+            let mut unlisted = tx
+                .prepare("UPDATE releases SET unlisted_since = ?2 WHERE watch = ?1 AND last_seen < ?2 AND gone_since IS NULL AND unlisted_since IS NULL")
                 .map_err(fail)?;
             let mut line = tx
                 .prepare("INSERT INTO lines (watch, name, end_of_life, is_eol, lts, latest, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
                           ON CONFLICT (watch, name) DO UPDATE SET end_of_life = excluded.end_of_life, is_eol = excluded.is_eol,
-                              lts = excluded.lts, latest = excluded.latest, last_seen = excluded.last_seen, gone_since = NULL")
+                              lts = excluded.lts, latest = excluded.latest, last_seen = excluded.last_seen, gone_since = NULL, unlisted_since = NULL")
                 .map_err(fail)?;
             let mut gone_line = tx
                 .prepare("UPDATE lines SET gone_since = ?2 WHERE watch = ?1 AND last_seen < ?2 AND gone_since IS NULL")
+                .map_err(fail)?;
+            let mut unlisted_line = tx
+                .prepare("UPDATE lines SET unlisted_since = ?2 WHERE watch = ?1 AND last_seen < ?2 AND gone_since IS NULL AND unlisted_since IS NULL")
                 .map_err(fail)?;
             let mut host = tx
                 .prepare("INSERT INTO hosts (run_id, host, requests, remaining, quota, reset, paused_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
@@ -320,7 +389,11 @@ impl Store {
                         ])
                         .map_err(fail)?;
                 }
-                gone.execute(params![watch, now]).map_err(fail)?;
+                if data.complete {
+                    gone.execute(params![watch, now]).map_err(fail)?;
+                } else {
+                    unlisted.execute(params![watch, now]).map_err(fail)?;
+                }
                 for l in &data.lines {
                     line.execute(params![
                         watch,
@@ -333,7 +406,11 @@ impl Store {
                     ])
                     .map_err(fail)?;
                 }
-                gone_line.execute(params![watch, now]).map_err(fail)?;
+                if data.complete {
+                    gone_line.execute(params![watch, now]).map_err(fail)?;
+                } else {
+                    unlisted_line.execute(params![watch, now]).map_err(fail)?;
+                }
             }
         }
         if retention_days > 0 {
@@ -443,9 +520,45 @@ impl Store {
                 })
             })
             .map_err(fail)?;
-        for row in rows {
-            out.changes.push(row.map_err(fail)?);
+        // A watch's first observation is a baseline: what it recorded then is not news.
+        let mut first_runs: BTreeMap<String, String> = BTreeMap::new();
+        {
+            let mut first = conn
+                .prepare("SELECT watch, MIN(first_seen) FROM releases GROUP BY watch HAVING MIN(first_seen) >= ?1")
+                .map_err(fail)?;
+            let rows = first
+                .query_map(params![since], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(fail)?;
+            for row in rows {
+                let (watch, at) = row.map_err(fail)?;
+                first_runs.insert(watch, at);
+            }
         }
+        let mut baselines: BTreeMap<String, (u32, String)> = BTreeMap::new();
+        for row in rows {
+            let change = row.map_err(fail)?;
+            if let Change::NewRelease {
+                watch, first_seen, ..
+            } = &change
+                && first_runs.get(watch) == Some(first_seen)
+            {
+                baselines
+                    .entry(watch.clone())
+                    .or_insert((0, first_seen.clone()))
+                    .0 += 1;
+                continue;
+            }
+            out.changes.push(change);
+        }
+        out.changes.extend(
+            baselines
+                .into_iter()
+                .map(|(watch, (releases, first_seen))| Change::FirstRun {
+                    watch,
+                    releases,
+                    first_seen,
+                }),
+        );
         let mut stmt = conn
             .prepare("SELECT watch, version, gone_since FROM releases WHERE gone_since >= ?1 ORDER BY gone_since DESC, watch, version")
             .map_err(fail)?;

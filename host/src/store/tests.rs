@@ -48,6 +48,10 @@ fn ages_read_like_people_write_them() {
 }
 
 fn run_with(store: &Store, versions: &[&str]) -> i64 {
+    run_listing(store, versions, true)
+}
+
+fn run_listing(store: &Store, versions: &[&str], complete: bool) -> i64 {
     let report = crate::report::Report::new("test.toml".into(), Vec::new(), Vec::new(), 1);
     let data = crate::model::UpstreamData {
         releases: versions
@@ -60,6 +64,7 @@ fn run_with(store: &Store, versions: &[&str]) -> i64 {
                 url: None,
             })
             .collect(),
+        complete,
         ..Default::default()
     };
     let record = RunRecord {
@@ -105,4 +110,71 @@ fn vanished_releases_get_a_gone_since_and_old_runs_are_pruned() {
     assert!(store.last_good("w", "releases").expect("query").is_some());
     let report = store.latest_report().expect("query").expect("a report");
     assert_eq!(report.config, "test.toml");
+}
+
+/// A release missing from a window (a feed of the newest releases, a first page) is no longer
+/// listed, not gone; only a whole-history listing can say it was withdrawn. The first run of a
+/// watch is one baseline line, and the releases of later runs sort by version, newest first.
+#[test]
+fn windows_never_lose_releases_and_a_first_run_is_a_baseline() {
+    let store = Store::in_memory().expect("store");
+    run_listing(&store, &["1.8.4", "10.24.1", "11.15.0", "2.5.0"], false);
+    let first = store
+        .changes_since("2000-01-01T00:00:00Z")
+        .expect("changes");
+    let sentences: Vec<String> = first.changes.iter().map(Change::sentence).collect();
+    assert_eq!(sentences, ["w: first run: 4 releases recorded"]);
+
+    store
+        .conn()
+        .execute("UPDATE releases SET last_seen = '2000-01-01T00:00:00Z', first_seen = '2000-01-01T00:00:00Z'", [])
+        .expect("age the sightings");
+    let since = "2001-01-01T00:00:00Z";
+    run_listing(&store, &["11.15.0", "9.0.0", "12.1.0", "2.10.0"], false);
+    let mut changes = store.changes_since(since).expect("changes");
+    assert!(
+        !changes
+            .changes
+            .iter()
+            .any(|c| matches!(c, Change::GoneRelease { .. })),
+        "{:?}",
+        changes.changes
+    );
+    changes.sort_releases(|_| crate::versions::Scheme::Generic);
+    let new: Vec<String> = changes.changes.iter().map(Change::sentence).collect();
+    assert_eq!(
+        new,
+        [
+            "w: new release 12.1.0",
+            "w: new release 9.0.0",
+            "w: new release 2.10.0"
+        ]
+    );
+    let unlisted: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM releases WHERE unlisted_since IS NOT NULL AND gone_since IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(unlisted, 3, "1.8.4, 10.24.1 and 2.5.0 are no longer listed");
+
+    store
+        .conn()
+        .execute("UPDATE releases SET last_seen = '2000-01-01T00:00:00Z'", [])
+        .expect("age the sightings");
+    run_listing(&store, &["11.15.0"], true);
+    let gone: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM releases WHERE gone_since IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(
+        gone, 6,
+        "a whole-history list says the others were withdrawn"
+    );
 }

@@ -111,7 +111,7 @@ impl Store {
         let mut stmt = conn
             .prepare(
                 "SELECT r.finished_at, p.watch, p.role, p.tracker, p.duration_ms, p.calls, p.bytes,
-                        p.revalidated, p.outcome, p.error
+                        p.revalidated, p.outcome, p.error, p.denied, p.denials
                  FROM polls p
                  JOIN (SELECT watch, role, max(run_id) AS run_id FROM polls GROUP BY watch, role) newest
                    ON newest.watch = p.watch AND newest.role = p.role AND newest.run_id = p.run_id
@@ -133,6 +133,8 @@ impl Store {
                         revalidated: r.get(7)?,
                         outcome: r.get(8)?,
                         error: r.get(9)?,
+                        denied: r.get(10)?,
+                        denials: serde_json::from_str(&r.get::<_, String>(11)?).unwrap_or_default(),
                     },
                 })
             })

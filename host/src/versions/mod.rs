@@ -89,7 +89,14 @@ impl Scheme {
                 debversion::Version::from_str(raw.trim()).map_err(|e| fail(e.to_string()))?,
             ),
             Scheme::Pep440 => Key::Pep440(
-                pep440_rs::Version::from_str(raw.trim()).map_err(|e| fail(e.to_string()))?,
+                pep440_rs::Version::from_str(raw.trim())
+                    .or_else(|e| {
+                        // Debian writes `0.4.8~rc2` for PEP 440's `0.4.8rc2`: a `~` before a
+                        // letter is a pre-release separator, which PEP 440 spells `-`.
+                        let translated = tilde_before_letter(raw.trim(), "-").ok_or(e)?;
+                        pep440_rs::Version::from_str(&translated)
+                    })
+                    .map_err(|e| fail(e.to_string()))?,
             ),
         };
         Ok(Version {
@@ -237,6 +244,27 @@ fn prerelease_words(version: &str) -> bool {
         }
     }
     false
+}
+
+/// `raw` with every `~` that precedes a letter replaced by `sep` (`1.0~rc~1` → `1.0-rc~1`
+/// with `-`), or `None` when it has none. A `~` before a digit (`1.19~1`) has no counterpart
+/// outside Debian's and RPM's orderings and is left alone.
+fn tilde_before_letter(raw: &str, sep: &str) -> Option<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut changed = false;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '~' && chars.peek().is_some_and(char::is_ascii_alphabetic) {
+            out.push_str(sep);
+            changed = true;
+        } else if c == '~' && changed {
+            // `~rc~12`: the number after a pre-release word, PEP 440's `rc-12`.
+            out.push_str(sep);
+        } else {
+            out.push(c);
+        }
+    }
+    changed.then_some(out)
 }
 
 /// The `major.minor` prefix of a version: `6.12.4` → `6.12`, `3006.9` → `3006.9`, `7` → `7`.

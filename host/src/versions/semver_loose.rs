@@ -46,7 +46,8 @@ pub fn parse(raw: &str) -> Result<semver::Version, String> {
 /// Numeric identifiers with leading zeros (`01`) are invalid in strict semver; loose parsers
 /// read them as numbers.
 fn normalise_identifiers(pre: &str) -> String {
-    pre.split('.')
+    // Debian's `~` inside a pre-release (`rc~12`) separates identifiers as `.` does.
+    pre.split(['.', '~'])
         .map(|id| {
             if id.len() > 1 && id.bytes().all(|b| b.is_ascii_digit()) {
                 match id.trim_start_matches('0') {

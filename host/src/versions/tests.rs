@@ -28,6 +28,15 @@ fn schemes_differ_where_they_should() {
         (Scheme::Deb, "1.0~rc1-1", "1.0-1", Less),
         (Scheme::Pep440, "1.0.dev1", "1.0a1", Less),
         (Scheme::Pep440, "1.0.post1", "1.0", Greater),
+        // Debian's `~` pre-releases, as the reduction leaves them, under every scheme.
+        (Scheme::Pep440, "0.4.8~rc2", "0.4.8rc2", Equal),
+        (Scheme::Pep440, "0.4.8~rc2", "0.4.8", Less),
+        (Scheme::Pep440, "1.0.0~rc~12", "1.0.0rc12", Equal),
+        (Scheme::Semver, "1.0.0~rc~12", "1.0.0-rc.12", Equal),
+        (Scheme::Semver, "1.0.0~rc~12", "1.0.0", Less),
+        (Scheme::Generic, "0.4.8~rc2", "0.4.8", Less),
+        (Scheme::Deb, "0.4.8~rc2", "0.4.8", Less),
+        (Scheme::Rpm, "0.4.8~rc2", "0.4.8", Less),
     ] {
         assert_eq!(scheme.try_compare(a, b), Ok(want), "{scheme}: {a} vs {b}");
     }

@@ -24,7 +24,11 @@ impl Guest for Tracker {
         let settings = Settings::new(settings);
         let (releases, mut lines) = github_upstream(&settings, REPOSITORY, "", 2)?;
         rollcall_sdk::lines::supported_until_next(&mut lines);
-        Ok(UpstreamData { releases, lines })
+        Ok(UpstreamData {
+            releases,
+            lines,
+            listing: rollcall_sdk::Listing::Window,
+        })
     }
 }
 

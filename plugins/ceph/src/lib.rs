@@ -138,7 +138,11 @@ fn parse(text: &str) -> Result<UpstreamData, String> {
         releases.append(&mut line_releases);
     }
     releases.extend(development);
-    Ok(UpstreamData { releases, lines })
+    Ok(UpstreamData {
+        releases,
+        lines,
+        listing: rollcall_sdk::Listing::Complete,
+    })
 }
 
 fn unquote(value: &str) -> &str {

@@ -68,6 +68,7 @@ impl Guest for Crates {
             releases.push(Release::new(entry.vers, date));
         }
         UpstreamData::releases_only(releases, &format!("`{url}` (yanked versions left out)"))
+            .map(UpstreamData::whole_history)
     }
 }
 

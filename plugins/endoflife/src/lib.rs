@@ -152,7 +152,11 @@ fn convert(product: &str, cycles: Vec<Cycle>) -> Result<UpstreamData, Error> {
             latest_date,
         });
     }
-    Ok(UpstreamData { releases, lines })
+    Ok(UpstreamData {
+        releases,
+        lines,
+        listing: rollcall_sdk::Listing::Window,
+    })
 }
 
 rollcall_sdk::export!(EndOfLife);

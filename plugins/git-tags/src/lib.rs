@@ -36,6 +36,7 @@ impl Guest for GitTags {
         Ok(UpstreamData {
             releases,
             lines: Vec::new(),
+            listing: rollcall_sdk::Listing::Complete,
         })
     }
 }

@@ -40,6 +40,7 @@ impl Guest for GithubReleases {
         Ok(UpstreamData {
             releases,
             lines: Vec::new(),
+            listing: rollcall_sdk::Listing::Window,
         })
     }
 }

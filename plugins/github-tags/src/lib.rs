@@ -33,6 +33,7 @@ impl Guest for GithubTags {
         Ok(UpstreamData {
             releases,
             lines: Vec::new(),
+            listing: rollcall_sdk::Listing::Window,
         })
     }
 }

@@ -43,7 +43,11 @@ impl Guest for Glibc {
             )));
         }
         let lines = rollcall_sdk::lines::group(&releases);
-        Ok(UpstreamData { releases, lines })
+        Ok(UpstreamData {
+            releases,
+            lines,
+            listing: rollcall_sdk::Listing::Complete,
+        })
     }
 }
 

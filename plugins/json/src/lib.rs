@@ -100,6 +100,7 @@ impl Guest for JsonTracker {
         Ok(UpstreamData {
             releases,
             lines: Vec::new(),
+            listing: rollcall_sdk::Listing::Window,
         })
     }
 }

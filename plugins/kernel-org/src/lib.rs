@@ -105,6 +105,7 @@ fn convert(index: Index) -> Result<UpstreamData, Error> {
     Ok(UpstreamData {
         releases,
         lines: lines.into_values().collect(),
+        listing: rollcall_sdk::Listing::Window,
     })
 }
 

@@ -32,7 +32,11 @@ impl Guest for Tracker {
                 .and_then(|m| m.parse::<u32>().ok());
             if minor.is_some_and(|m| m < 19) { 9 } else { 14 }
         })?;
-        Ok(UpstreamData { releases, lines })
+        Ok(UpstreamData {
+            releases,
+            lines,
+            listing: rollcall_sdk::Listing::Window,
+        })
     }
 }
 

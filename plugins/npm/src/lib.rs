@@ -62,7 +62,7 @@ impl Guest for Npm {
                 .transpose()?;
             releases.push(Release::new(version, date));
         }
-        UpstreamData::releases_only(releases, &format!("`{url}`"))
+        UpstreamData::releases_only(releases, &format!("`{url}`")).map(UpstreamData::whole_history)
     }
 }
 

@@ -75,10 +75,14 @@ impl Guest for OciTags {
             }
             url = rollcall_sdk::http::next_link(&page, &response);
         }
-        UpstreamData::releases_only(
+        // Every page read: the list is the repository's whole history. Cut at MAX_PAGES, it is
+        // only a window.
+        let whole = url.is_none();
+        let data = UpstreamData::releases_only(
             releases,
             &format!("`{image}` in `{registry}` (tags without a digit left out)"),
-        )
+        )?;
+        Ok(if whole { data.whole_history() } else { data })
     }
 }
 

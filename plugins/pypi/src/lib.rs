@@ -72,7 +72,7 @@ impl Guest for Pypi {
                 .min();
             releases.push(Release::new(version, date));
         }
-        UpstreamData::releases_only(releases, &format!("`{url}`"))
+        UpstreamData::releases_only(releases, &format!("`{url}`")).map(UpstreamData::whole_history)
     }
 }
 

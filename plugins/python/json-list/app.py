@@ -77,4 +77,4 @@ class Tracking(exports.Tracking):
         ]
         if not releases:
             raise Err(types.Error_Parse(f"`{url}` lists no releases"))
-        return types.UpstreamData(releases=releases, lines=[])
+        return types.UpstreamData(releases=releases, lines=[], listing=types.Listing.WINDOW)

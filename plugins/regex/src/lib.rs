@@ -61,6 +61,7 @@ impl Guest for RegexTracker {
         Ok(UpstreamData {
             releases,
             lines: Vec::new(),
+            listing: rollcall_sdk::Listing::Window,
         })
     }
 }

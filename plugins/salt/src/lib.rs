@@ -25,7 +25,11 @@ impl Guest for Tracker {
         let settings = Settings::new(settings);
         let (releases, mut lines) = github_upstream(&settings, REPOSITORY, "", 1)?;
         rollcall_sdk::lines::project_window(&mut lines, |_| 18)?;
-        Ok(UpstreamData { releases, lines })
+        Ok(UpstreamData {
+            releases,
+            lines,
+            listing: rollcall_sdk::Listing::Window,
+        })
     }
 }
 

@@ -92,8 +92,8 @@ pub mod bindings {
 pub use bindings::exports::rollcall::plugin::tracking::Guest;
 pub use bindings::rollcall::plugin::github;
 pub use bindings::rollcall::plugin::types::{
-    DateSource, Error, HttpStatusError, PluginInfo, RateLimitError, Release, ReleaseLine, Response,
-    SettingInfo, UpstreamData,
+    DateSource, Error, HttpStatusError, Listing, PluginInfo, RateLimitError, Release, ReleaseLine,
+    Response, SettingInfo, UpstreamData,
 };
 
 /// Exports a type implementing [`Guest`] as the component's `describe` and `poll`.
@@ -156,7 +156,18 @@ impl UpstreamData {
         Ok(UpstreamData {
             releases,
             lines: Vec::new(),
+            listing: Listing::Window,
         })
+    }
+
+    /// Says the release list is everything the upstream has released (a registry's version
+    /// list, every tag of a repository), so a release missing from a later poll counts as
+    /// withdrawn upstream. Without it the list is a window of the newest releases.
+    pub fn whole_history(self) -> Self {
+        UpstreamData {
+            listing: Listing::Complete,
+            ..self
+        }
     }
 }
 

@@ -4,7 +4,13 @@
 //! Modes: `ok` (one release), `log` (one `log` call, then one release), `spin` (endless loop), `hog` (allocates until stopped), `panic`,
 //! `probe` (tries files, directories and environment variables, and reports what it saw), `fetch`
 //! (GETs the `url` setting and reports the status), `github` (lists `owner/repo`'s releases
-//! through the host), `flood` (returns `count` large releases).
+//! through the host), `flood` (returns `count` large releases), `regex` (runs `pattern` over
+//! `haystack` repeated `count` times, `calls` times, asking for `limit` matches; reports the
+//! matches as the version and the bytes returned as the URL; with `swallow = "true"` errors are
+//! ignored), `swallow` (GETs `url`, with `{i}` replaced by the attempt, `count` times, ignoring
+//! every error, then returns one release, or panics with `then = "panic"`), `log-flood`
+//! (`count` log messages of `size` bytes), `stderr-flood` (`count` KiB to stderr, then one
+//! release, or a panic with `then = "panic"`).
 
 use rollcall_sdk::{Error, Guest, PluginInfo, Release, Settings, UpstreamData};
 
@@ -24,6 +30,7 @@ fn data(releases: Vec<Release>) -> UpstreamData {
     UpstreamData {
         releases,
         lines: Vec::new(),
+        listing: rollcall_sdk::Listing::Window,
     }
 }
 
@@ -37,12 +44,27 @@ impl Guest for Hostile {
             settings: vec![
                 rollcall_sdk::required_setting(
                     "mode",
-                    "ok, spin, hog, panic, probe, fetch or flood",
+                    "ok, log, spin, hog, panic, probe, fetch, github, flood, regex, swallow, log-flood or stderr-flood",
                 ),
                 rollcall_sdk::setting("url", "what `fetch` requests", None),
                 rollcall_sdk::setting("count", "how many releases `flood` returns", Some("1000")),
                 rollcall_sdk::setting("owner", "GitHub owner for `github`", None),
                 rollcall_sdk::setting("repo", "GitHub repository for `github`", None),
+                rollcall_sdk::setting("pattern", "the regular expression of `regex`", Some("a")),
+                rollcall_sdk::setting(
+                    "haystack",
+                    "the text `regex` repeats `count` times",
+                    Some("a"),
+                ),
+                rollcall_sdk::setting("limit", "the matches `regex` asks for", Some("100000")),
+                rollcall_sdk::setting("calls", "how many times `regex` searches", Some("1")),
+                rollcall_sdk::setting("swallow", "`regex` ignores errors", Some("false")),
+                rollcall_sdk::setting("size", "bytes per `log-flood` message", Some("100")),
+                rollcall_sdk::setting(
+                    "then",
+                    "`ok` or `panic`: how `swallow` and `stderr-flood` end",
+                    Some("ok"),
+                ),
                 rollcall_sdk::base_url_setting("https://allowed.example"),
             ],
         }
@@ -95,9 +117,76 @@ impl Guest for Hostile {
                         .collect(),
                 ))
             }
+            "regex" => regex(&settings),
+            "swallow" => {
+                let url = settings.require("url")?;
+                let count: usize = settings.parse_or("count", 1000)?;
+                for i in 0..count {
+                    let _ = rollcall_sdk::http::get(&url.replace("{i}", &i.to_string()), &[]);
+                }
+                if settings.get_or("then", "ok") == "panic" {
+                    panic!("swallowed every refusal");
+                }
+                Ok(data(vec![release("1.0.0".into(), None)]))
+            }
+            "log-flood" => {
+                let count: usize = settings.parse_or("count", 1000)?;
+                let size: usize = settings.parse_or("size", 100)?;
+                let message = "l".repeat(size);
+                for _ in 0..count {
+                    rollcall_sdk::log::warn(&message);
+                }
+                Ok(data(vec![release("1.0.0".into(), None)]))
+            }
+            "stderr-flood" => {
+                use std::io::Write as _;
+                let count: usize = settings.parse_or("count", 1024)?;
+                let chunk = [b'e'; 1024];
+                let mut stderr = std::io::stderr();
+                for _ in 0..count {
+                    stderr
+                        .write_all(&chunk)
+                        .map_err(|e| Error::Other(format!("stderr refused a write: {e}")))?;
+                }
+                if settings.get_or("then", "ok") == "panic" {
+                    panic!("flooded stderr first");
+                }
+                Ok(data(vec![release("1.0.0".into(), None)]))
+            }
             other => Err(Error::config(format!("unknown mode `{other}`"))),
         }
     }
+}
+
+/// `count` repetitions of `haystack`, searched `calls` times: the number of matches of the last
+/// search is the version, the bytes of text it returned the URL.
+fn regex(settings: &Settings) -> Result<UpstreamData, Error> {
+    let pattern = settings.get_or("pattern", "a");
+    let count: usize = settings.parse_or("count", 1)?;
+    let haystack = settings.get_or("haystack", "a").repeat(count);
+    let limit: u32 = settings.parse_or("limit", 100_000)?;
+    let calls: usize = settings.parse_or("calls", 1)?;
+    let swallow = settings.flag("swallow", false)?;
+    let mut last = (0, 0);
+    for _ in 0..calls {
+        match rollcall_sdk::text::find_all(pattern, &haystack, limit) {
+            Ok(found) => {
+                let bytes: usize = found
+                    .list
+                    .iter()
+                    .flat_map(|m| (0..m.len()).filter_map(|i| m.get(i)))
+                    .map(str::len)
+                    .sum();
+                last = (found.list.len(), bytes);
+            }
+            Err(_) if swallow => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(data(vec![release(
+        format!("{}.0.0", last.0),
+        Some(format!("bytes={}", last.1)),
+    )]))
 }
 
 fn spin() -> Result<UpstreamData, Error> {
