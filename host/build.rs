@@ -36,6 +36,12 @@ const BUILTIN: &[(&str, &str)] = &[
     ("pypi", "tracker-pypi"),
     ("crates", "tracker-crates"),
     ("npm", "tracker-npm"),
+    ("metacpan", "tracker-metacpan"),
+    ("cran", "tracker-cran"),
+    ("hackage", "tracker-hackage"),
+    ("rubygems", "tracker-rubygems"),
+    ("go-proxy", "tracker-go-proxy"),
+    ("gnome", "tracker-gnome"),
 ];
 
 /// Policies embedded in the binary: (name users write, crate name).

@@ -6,7 +6,8 @@
 //! packages, xz) and Tumbleweed (60,000 packages, gzip), with the fields and continuation lines
 //! real indexes carry. `ROLLCALL_BENCH_SOURCES=FILE` measures a real `Sources.xz` instead
 //! (`host/benches/fetch-debian-sources.sh` downloads one from the archive this machine's apt
-//! uses), and `decompress` shows what xz alone costs of rollcall's time. Every tool runs as a child process of the same small Python harness, which
+//! uses), `decompress` shows what xz alone costs of rollcall's time, and `discover` what placing
+//! every package of the index at its upstream adds (`rollcall discover` without `--verify`). Every tool runs as a child process of the same small Python harness, which
 //! reports wall time and the child's peak RSS; 5 runs each, interleaved, medians.
 
 use std::fmt::Write as _;
@@ -125,6 +126,29 @@ fn child(kind: &str, path: &Path) {
         "sources" => rollcall::distros::deb::parse_index(reader, true)
             .expect("parses")
             .len(),
+        "discover" => {
+            // What `rollcall discover` does after the download: parse, then place every
+            // package (no network), with every registry given an endpoint.
+            let packages = rollcall::distros::deb::parse_index(reader, true).expect("parses");
+            let registries = rollcall::discover::registries(
+                ["pypi", "crates", "npm"]
+                    .map(|k| (k.to_owned(), "http://registry.invalid".to_owned())),
+            );
+            let found = rollcall::discover::discover(
+                "bench",
+                &packages,
+                rollcall::versions::Family::Deb,
+                &registries,
+            );
+            let toml = found.to_toml();
+            eprintln!(
+                "{} placed of {}; {} bytes of TOML",
+                found.found.len(),
+                found.packages,
+                toml.len()
+            );
+            found.found.len()
+        }
         _ => rollcall::distros::rpmmd::parse_primary(reader)
             .expect("parses")
             .len(),
@@ -199,6 +223,13 @@ fn main() {
             "decompression is {:.0}% of rollcall's wall time",
             100.0 * xz.0 / all.0
         );
+    }
+    let discovered = report(
+        "rollcall discover (parse + place + TOML)",
+        &[me, "--child", "discover", s],
+    );
+    if let (Some(d), Some(p)) = (discovered, ours) {
+        println!("placing every package adds {:.3} s to the parse", d.0 - p.0);
     }
     let theirs = report(
         "python-debian deb822 (pure Python)",

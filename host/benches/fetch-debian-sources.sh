@@ -5,8 +5,8 @@
 set -euo pipefail
 suite="${1:-bookworm}"
 out="${2:-${TMPDIR:-/tmp}/Sources-$suite-main.xz}"
-base="$(grep -hoE '^(URIs:|deb) +[a-z]+://[^ ]+' /etc/apt/sources.list.d/* /etc/apt/sources.list 2>/dev/null \
-  | awk '{print $2}' | grep -v security | head -1)"
+base="$( { grep -shoE '^(URIs:|deb) +[a-z]+://[^ ]+' /etc/apt/sources.list.d/*.sources \
+  /etc/apt/sources.list.d/*.list /etc/apt/sources.list || true; } | awk '$2 !~ /security/ && !first { first = $2 } END { print first }')"
 [ -n "$base" ] || { echo "no Debian archive in /etc/apt; pass one as APT_BASE" >&2; exit 1; }
 base="${APT_BASE:-$base}"
 curl -fsS -o "$out" "$base/dists/$suite/main/source/Sources.xz"

@@ -176,6 +176,39 @@ impl Source for StoreSource {
             hosts,
             changes,
             changes_since: self.since.1.clone(),
+            distros: {
+                // The figures of the verdicts on screen (every watch's newest), with each
+                // distro's package count from the newest run that read it.
+                let sizes: BTreeMap<String, Option<u32>> = self
+                    .store
+                    .latest_report()
+                    .map_err(fail)?
+                    .map(|r| {
+                        r.summary
+                            .distros
+                            .into_iter()
+                            .map(|(name, d)| (name, d.packages))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let mut report =
+                    crate::report::Report::new(String::new(), self.verdicts.clone(), Vec::new(), 0);
+                report.summarise_distros(&sizes);
+                report
+                    .summary
+                    .distros
+                    .into_iter()
+                    .map(|(name, d)| rollcall_tui::model::DistroFigure {
+                        name,
+                        packages: d.packages,
+                        watched: d.watched,
+                        behind_pct: (d.behind_share * 100.0).round() as u32,
+                        eol_pct: (d.eol_share * 100.0).round() as u32,
+                        median_days_behind: d.median_days_behind,
+                        lines_past_eol: d.lines_past_eol,
+                    })
+                    .collect()
+            },
         })
     }
 

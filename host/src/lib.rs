@@ -10,6 +10,7 @@ pub mod config;
 pub mod daemon;
 pub mod dashboard;
 pub mod day;
+pub mod discover;
 pub mod distros;
 pub mod evaluate;
 pub mod exit;

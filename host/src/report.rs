@@ -48,6 +48,41 @@ pub struct Summary {
     /// Verdicts without data (status `error`).
     #[serde(default)]
     pub verdicts_without_data: u32,
+    /// The distro-wide figures, per distro.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub distros: BTreeMap<String, DistroSummary>,
+}
+
+/// One distro as a whole: the figure a release engineer quotes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DistroSummary {
+    /// Packages in its index (source packages for a `Sources` index), when it was read.
+    pub packages: Option<u32>,
+    /// Distinct packages with a verdict.
+    pub watched: u32,
+    /// Verdicts per status.
+    pub statuses: BTreeMap<Status, u32>,
+    /// Share of verdicts with data that are `behind` (0–1).
+    pub behind_share: f64,
+    /// Share of verdicts with data whose line has ended or ends soon (0–1).
+    pub eol_share: f64,
+    /// Median of `days_behind` over the verdicts that are behind.
+    pub median_days_behind: Option<i64>,
+    /// 90th percentile of the same.
+    pub p90_days_behind: Option<i64>,
+    /// Distinct (watch, line) pairs shipped past their end of life.
+    pub lines_past_eol: u32,
+}
+
+impl Eq for DistroSummary {}
+
+/// The `q`-quantile (0–1) of sorted values, nearest rank.
+fn quantile(sorted: &[i64], q: f64) -> Option<i64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    Some(sorted[rank - 1])
 }
 
 /// One run's report.
@@ -114,6 +149,94 @@ impl Report {
             errors,
             summary,
         }
+    }
+
+    /// Fills the distro-wide figures; `sizes` gives each distro's package count when its index
+    /// was read.
+    pub fn summarise_distros(&mut self, sizes: &BTreeMap<String, Option<u32>>) {
+        let mut out: BTreeMap<String, DistroSummary> = sizes
+            .iter()
+            .map(|(name, n)| {
+                (
+                    name.clone(),
+                    DistroSummary {
+                        packages: *n,
+                        ..DistroSummary::default()
+                    },
+                )
+            })
+            .collect();
+        let mut days: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+        let mut packages: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+        let mut ended: BTreeMap<&str, std::collections::BTreeSet<(&str, Option<&str>)>> =
+            BTreeMap::new();
+        let mut with_data: BTreeMap<&str, (u32, u32, u32)> = BTreeMap::new();
+        for v in &self.verdicts {
+            let d = out.entry(v.distro.clone()).or_default();
+            *d.statuses.entry(v.status).or_default() += 1;
+            packages.entry(&v.distro).or_default().insert(&v.package);
+            if matches!(v.status, Status::Error | Status::Missing | Status::Unknown) {
+                continue;
+            }
+            let counts = with_data.entry(&v.distro).or_default();
+            counts.0 += 1;
+            if v.status == Status::Behind {
+                counts.1 += 1;
+                if let Some(n) = v.days_behind {
+                    days.entry(&v.distro).or_default().push(n);
+                }
+            }
+            if matches!(v.status, Status::Eol | Status::EolSoon) {
+                counts.2 += 1;
+            }
+            if v.status == Status::Eol {
+                ended
+                    .entry(&v.distro)
+                    .or_default()
+                    .insert((&v.watch, v.line.as_deref()));
+            }
+        }
+        for (name, d) in &mut out {
+            d.watched = packages.get(name.as_str()).map_or(0, |p| p.len() as u32);
+            if let Some(&(all, behind, eol)) = with_data.get(name.as_str())
+                && all > 0
+            {
+                d.behind_share = f64::from(behind) / f64::from(all);
+                d.eol_share = f64::from(eol) / f64::from(all);
+            }
+            if let Some(values) = days.get_mut(name.as_str()) {
+                values.sort_unstable();
+                d.median_days_behind = quantile(values, 0.5);
+                d.p90_days_behind = quantile(values, 0.9);
+            }
+            d.lines_past_eol = ended.get(name.as_str()).map_or(0, |e| e.len() as u32);
+        }
+        self.summary.distros = out;
+    }
+
+    /// One line per distro: packages, watched, share behind and past end of life, days behind.
+    pub fn distro_lines(&self) -> Vec<String> {
+        self.summary
+            .distros
+            .iter()
+            .map(|(name, d)| {
+                let packages = d
+                    .packages
+                    .map_or_else(|| "? packages".to_owned(), |n| format!("{n} packages"));
+                let days = match (d.median_days_behind, d.p90_days_behind) {
+                    (Some(m), Some(p)) => format!(", days behind median {m} / p90 {p}"),
+                    _ => String::new(),
+                };
+                format!(
+                    "{name}: {packages}, {} watched; {:.0}% behind, {:.0}% at or near end of life, {} line{} past end of life{days}",
+                    d.watched,
+                    d.behind_share * 100.0,
+                    d.eol_share * 100.0,
+                    d.lines_past_eol,
+                    if d.lines_past_eol == 1 { "" } else { "s" },
+                )
+            })
+            .collect()
     }
 
     /// The worst severity of any verdict.

@@ -47,7 +47,7 @@ fn repomd(href: &str, checksum: &str) -> Vec<u8> {
 }
 
 /// A Debian archive: `dists/SUITE/InRelease` listing `main/source/Sources.xz`.
-fn deb_suite(suite: &str, sources: &[u8]) -> Vec<(String, Reply)> {
+pub(crate) fn deb_suite(suite: &str, sources: &[u8]) -> Vec<(String, Reply)> {
     deb_suite_at("/debian", suite, sources)
 }
 

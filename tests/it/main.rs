@@ -6,6 +6,7 @@ mod config;
 mod crash;
 mod daemon;
 mod dashboard_data;
+mod discover;
 mod distros;
 mod filters;
 mod github;

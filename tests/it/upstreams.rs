@@ -640,6 +640,404 @@ async fn package_registries_take_their_endpoint_from_a_setting() {
     assert!(seven.date.is_some());
 }
 
+fn release<'a>(data: &'a UpstreamData, version: &str) -> &'a rollcall::model::Release {
+    data.releases
+        .iter()
+        .find(|r| r.version == version)
+        .unwrap_or_else(|| panic!("no release `{version}` in {:?}", versions(data)))
+}
+
+/// MetaCPAN: versions from the release names (perl's RCs all say `version: 5.028000`),
+/// `developer` maturity as pre-release, BackPAN releases kept, unauthorized ones left out, and
+/// the history complete only when `total` fits in the answer.
+#[tokio::test(flavor = "multi_thread")]
+async fn metacpan_names_releases_after_their_tarballs() {
+    let server = Server::start(vec![
+        (
+            "/v1/release/versions/perl",
+            Reply::ok(support::fixture("registries/metacpan-perl-versions.json")),
+        ),
+        // Built here in the same shape: an unauthorized upload and a complete `total`.
+        (
+            "/v1/release/versions/Acme-Tiny",
+            Reply::ok(
+                r#"{"releases":[{"name":"Acme-Tiny-0.02","version":"0.02","date":"2020-01-02T03:04:05","status":"latest","maturity":"released","authorized":true,"author":"A"},{"name":"Acme-Tiny-0.01_01","version":"0.01_01","date":"2019-12-01T00:00:00","status":"backpan","maturity":"developer","authorized":false,"author":"B"}],"total":2,"took":1}"#,
+            ),
+        ),
+    ])
+    .await;
+    let base = server.url("");
+    let perl = ok(
+        "metacpan",
+        &[("registry", &base), ("distribution", "perl")],
+        &server,
+    )
+    .await;
+    assert_eq!(perl.releases.len(), 42);
+    let final_release = release(&perl, "5.28.0");
+    assert_eq!(final_release.date, day("2018-06-23"));
+    assert!(!final_release.prerelease);
+    assert!(
+        release(&perl, "5.28.0-RC4").prerelease,
+        "maturity developer"
+    );
+    assert!(
+        release(&perl, "5.27.0").prerelease,
+        "a BackPAN dev release is kept"
+    );
+    assert!(
+        !release(&perl, "5.005_04").prerelease,
+        "`perl5.005_04` has no hyphen"
+    );
+    assert!(!perl.complete, "418 releases, 42 listed: a window");
+
+    let tiny = ok(
+        "metacpan",
+        &[("registry", &base), ("distribution", "Acme-Tiny")],
+        &server,
+    )
+    .await;
+    assert_eq!(versions(&tiny), ["0.02"]);
+    assert_eq!(tiny.releases[0].date, day("2020-01-02"));
+    assert!(tiny.complete);
+
+    let module = poll(
+        "metacpan",
+        &[("registry", &base), ("distribution", "Acme::Tiny")],
+        &server,
+    )
+    .await;
+    assert!(
+        matches!(&module, Err(e) if e.kind() == ErrorKind::Config && e.to_string().contains("Acme-Tiny")),
+        "{module:?}"
+    );
+}
+
+/// crandb: every version with its timeline date; an archived package's `archived` key is not a
+/// version, and a version crandb could not date falls back to its DESCRIPTION's `date`.
+#[tokio::test(flavor = "multi_thread")]
+async fn cran_reads_a_crandb_record_with_its_timeline() {
+    let server = Server::start(vec![
+        (
+            "/magrittr/all",
+            Reply::ok(support::fixture("registries/crandb-magrittr-all.json")),
+        ),
+        // Built here in crandb's shape (`R/couch.r`): an archived package.
+        (
+            "/igraph0/all",
+            Reply::ok(
+                r#"{"_id":"igraph0","name":"igraph0","versions":{"0.5.7":{"Package":"igraph0","Version":"0.5.7","date":"2013-05-23T10:20:29+00:00"}},"timeline":{"0.5.7":"Invalid date","archived":"2013-09-21T00:00:00+00:00"},"latest":"0.5.7","title":"Network analysis","archived":true}"#,
+            ),
+        ),
+    ])
+    .await;
+    let base = server.url("");
+    let magrittr = ok(
+        "cran",
+        &[("registry", &base), ("package", "magrittr")],
+        &server,
+    )
+    .await;
+    assert_eq!(versions(&magrittr), ["1.0.0", "1.0.1", "1.5"]);
+    assert_eq!(release(&magrittr, "1.5").date, day("2014-11-22"));
+    assert!(magrittr.releases.iter().all(|r| !r.prerelease));
+    assert!(magrittr.complete);
+
+    let archived = ok(
+        "cran",
+        &[("registry", &base), ("package", "igraph0")],
+        &server,
+    )
+    .await;
+    assert_eq!(versions(&archived), ["0.5.7"]);
+    assert_eq!(archived.releases[0].date, day("2013-05-23"));
+
+    let bad = poll("cran", &[("registry", &base), ("package", "1pkg")], &server).await;
+    assert!(
+        matches!(&bad, Err(e) if e.kind() == ErrorKind::Config),
+        "{bad:?}"
+    );
+}
+
+/// Hackage: deprecated versions left out, upload dates from the revision lists of the newest
+/// `dates` versions only (a version without a list stays undated).
+#[tokio::test(flavor = "multi_thread")]
+async fn hackage_skips_deprecated_versions_and_dates_the_newest() {
+    let server = Server::start(vec![
+        (
+            "/package/aeson/preferred",
+            Reply::ok(support::fixture("registries/hackage-aeson-preferred.json")),
+        ),
+        // Revision lists in hackage-server's shape; the times are illustrative.
+        (
+            "/package/aeson-2.3.2.0/revisions/",
+            Reply::ok(
+                r#"[{"number":0,"user":"phadej","time":"2025-06-01T12:00:00Z","sha256":"00"},{"number":1,"user":"phadej","time":"2025-07-01T12:00:00Z","sha256":"01"}]"#,
+            ),
+        ),
+        (
+            "/package/aeson-2.3.0.0/revisions/",
+            Reply::ok(r#"[{"number":0,"user":"phadej","time":"2025-02-01T08:00:00Z","sha256":"02"}]"#),
+        ),
+    ])
+    .await;
+    let base = server.url("");
+    let aeson = ok(
+        "hackage",
+        &[("registry", &base), ("package", "aeson")],
+        &server,
+    )
+    .await;
+    assert_eq!(aeson.releases.len(), 85, "93 versions, 8 deprecated");
+    assert!(!versions(&aeson).contains(&"0.7.0.0"), "deprecated");
+    assert_eq!(
+        release(&aeson, "2.3.2.0").date,
+        day("2025-06-01"),
+        "the first revision"
+    );
+    assert_eq!(release(&aeson, "2.3.0.0").date, day("2025-02-01"));
+    assert_eq!(
+        release(&aeson, "2.2.4.1").date,
+        None,
+        "no revision list served"
+    );
+    assert!(aeson.releases.iter().all(|r| !r.prerelease));
+    assert!(aeson.complete);
+    let revisions = |seen: Vec<support::Seen>| {
+        seen.iter()
+            .filter(|r| r.target.ends_with("/revisions/"))
+            .count()
+    };
+    assert_eq!(revisions(server.seen()), 20, "the default `dates`");
+
+    let before = revisions(server.seen());
+    let one = ok(
+        "hackage",
+        &[("registry", &base), ("package", "aeson"), ("dates", "1")],
+        &server,
+    )
+    .await;
+    assert_eq!(revisions(server.seen()) - before, 1);
+    assert_eq!(release(&one, "2.3.2.0").date, day("2025-06-01"));
+    assert_eq!(release(&one, "2.3.0.0").date, None);
+}
+
+/// RubyGems: one release per number however many platforms it was pushed for, dated by the
+/// earliest push; the registry's `prerelease` flag.
+#[tokio::test(flavor = "multi_thread")]
+async fn rubygems_merges_platforms_into_one_release() {
+    let server = Server::start(vec![
+        (
+            "/api/v1/versions/rails.json",
+            Reply::ok(support::fixture("registries/rubygems-rails-versions.json")),
+        ),
+        // Built here in the same shape: one number for three platforms (times illustrative).
+        (
+            "/api/v1/versions/nokogiri.json",
+            Reply::ok(
+                r#"[{"number":"1.16.0","platform":"x86_64-linux","prerelease":false,"created_at":"2023-12-28T01:02:03.000Z"},{"number":"1.16.0","platform":"java","prerelease":false,"created_at":"2023-12-27T23:50:00.000Z"},{"number":"1.16.0","platform":"ruby","prerelease":false,"created_at":"2023-12-28T00:10:00.000Z"},{"number":"1.16.0.rc1","platform":"ruby","prerelease":true,"created_at":"2023-12-20T10:00:00.000Z"}]"#,
+            ),
+        ),
+    ])
+    .await;
+    let base = server.url("");
+    let rails = ok(
+        "rubygems",
+        &[("registry", &base), ("gem", "rails")],
+        &server,
+    )
+    .await;
+    assert_eq!(rails.releases.len(), 22);
+    assert_eq!(release(&rails, "5.2.2").date, day("2018-12-04"));
+    assert!(!release(&rails, "5.2.2").prerelease);
+    assert!(release(&rails, "5.2.2.rc1").prerelease);
+    assert!(release(&rails, "5.2.0.beta1").prerelease);
+    assert!(rails.complete);
+
+    let nokogiri = ok(
+        "rubygems",
+        &[("registry", &base), ("gem", "nokogiri")],
+        &server,
+    )
+    .await;
+    assert_eq!(versions(&nokogiri), ["1.16.0", "1.16.0.rc1"]);
+    assert_eq!(
+        release(&nokogiri, "1.16.0").date,
+        day("2023-12-27"),
+        "the earliest push"
+    );
+}
+
+/// A Go module proxy: the path case-escaped, dates from `.info`, retractions from the newest
+/// version's `go.mod`, pseudo-versions and junk lines skipped, `+incompatible` dropped.
+#[tokio::test(flavor = "multi_thread")]
+async fn go_proxy_escapes_paths_and_reads_retractions() {
+    let server = Server::start(vec![]).await;
+    let dir = "registries/goproxy/github.com/!burnt!sushi/toml/@v";
+    let list = String::from_utf8(support::fixture(&format!("{dir}/list"))).expect("UTF-8");
+    server.set(
+        "/github.com/!burnt!sushi/toml/@v/list",
+        Reply::ok(list.clone()),
+    );
+    for version in list.lines() {
+        server.set(
+            &format!("/github.com/!burnt!sushi/toml/@v/{version}.info"),
+            Reply::ok(support::fixture(&format!("{dir}/{version}.info"))),
+        );
+    }
+    server.set(
+        "/github.com/!burnt!sushi/toml/@v/v1.6.0.mod",
+        Reply::ok(support::fixture(&format!("{dir}/v1.6.0.mod"))),
+    );
+    // Built here in the protocol's formats: a list with a time, a pre-release, a v2 tag of a
+    // module without `/v2`, a pseudo-version and a junk line; a `go.mod` that retracts.
+    server.set(
+        "/example.com/!tool/@v/list",
+        Reply::ok(
+            "v1.0.0\nv1.1.0 2024-03-01T10:00:00Z\nv1.2.0-rc.1\nv1.2.0\nv2.0.0+incompatible\n\
+             v0.0.0-20190101000000-abcdefabcdef\nnot-a-version\n",
+        ),
+    );
+    server.set(
+        "/example.com/!tool/@v/v1.2.0.mod",
+        Reply::ok(
+            "module example.com/Tool\n\ngo 1.21\n\nretract (\n\tv1.0.0 // published by mistake\n\t[v1.2.0-rc.0, v1.2.0-rc.9]\n)\n",
+        ),
+    );
+    server.set(
+        "/example.com/!tool/@v/v1.2.0.info",
+        Reply::ok(r#"{"Version":"v1.2.0","Time":"2024-05-01T00:00:00Z"}"#),
+    );
+    let base = server.url("");
+    let toml = ok(
+        "go-proxy",
+        &[
+            ("registry", &base),
+            ("module", "github.com/BurntSushi/toml"),
+        ],
+        &server,
+    )
+    .await;
+    assert_eq!(toml.releases.len(), 16);
+    assert_eq!(release(&toml, "v1.6.0").date, day("2025-12-18"));
+    assert_eq!(release(&toml, "v0.1.0").date, day("2014-07-17"));
+    assert!(toml.releases.iter().all(|r| !r.prerelease));
+    assert!(toml.complete);
+
+    let tool = ok(
+        "go-proxy",
+        &[("registry", &base), ("module", "example.com/Tool")],
+        &server,
+    )
+    .await;
+    let mut found = versions(&tool);
+    found.sort_unstable();
+    assert_eq!(
+        found,
+        ["v1.1.0", "v1.2.0", "v2.0.0"],
+        "retracted and pseudo left out"
+    );
+    assert_eq!(
+        release(&tool, "v1.1.0").date,
+        day("2024-03-01"),
+        "from the list"
+    );
+    assert_eq!(
+        release(&tool, "v1.2.0").date,
+        day("2024-05-01"),
+        "from `.info`"
+    );
+    assert_eq!(release(&tool, "v2.0.0").date, None, "no `.info` served");
+
+    let limited = ok(
+        "go-proxy",
+        &[
+            ("registry", &base),
+            ("module", "github.com/BurntSushi/toml"),
+            ("dates", "2"),
+        ],
+        &server,
+    )
+    .await;
+    let dated = limited.releases.iter().filter(|r| r.date.is_some()).count();
+    assert_eq!(dated, 2, "only the newest `dates` versions are asked");
+    assert!(release(&limited, "v1.5.0").date.is_some());
+
+    let bad = poll(
+        "go-proxy",
+        &[("registry", &base), ("module", "example.com/x@v1.0.0")],
+        &server,
+    )
+    .await;
+    assert!(
+        matches!(&bad, Err(e) if e.kind() == ErrorKind::Config),
+        "{bad:?}"
+    );
+}
+
+/// GNOME's `cache.json`: no dates; before 40 odd minors and `.90`s are development releases
+/// (unless the module opts out), since 40 `.alpha`/`.beta`/`.rc`.
+#[tokio::test(flavor = "multi_thread")]
+async fn gnome_maps_both_version_schemes_to_pre_releases() {
+    let server = Server::start(vec![
+        (
+            "/sources/evolution-data-server/cache.json",
+            Reply::ok(support::fixture(
+                "registries/gnome-evolution-data-server.cache.json",
+            )),
+        ),
+        // Built here in the same format: names after GNOME 40.
+        (
+            "/sources/gnome-shell/cache.json",
+            Reply::ok(
+                r#"[4, {"gnome-shell": {}}, {"gnome-shell": ["45.0", "46.alpha", "46.beta", "46.rc", "46.0", "46.1", "47.alpha"]}, {}]"#,
+            ),
+        ),
+    ])
+    .await;
+    let base = server.url("");
+    let eds = ok(
+        "gnome",
+        &[("registry", &base), ("module", "evolution-data-server")],
+        &server,
+    )
+    .await;
+    assert_eq!(eds.releases.len(), 313);
+    assert!(eds.releases.iter().all(|r| r.date.is_none()));
+    assert!(!release(&eds, "3.16.2").prerelease);
+    assert!(!release(&eds, "1.0.4").prerelease);
+    assert!(release(&eds, "3.17.2").prerelease, "odd minor");
+    assert!(release(&eds, "2.91.92").prerelease, "odd minor");
+    assert!(release(&eds, "0.0.90").prerelease, "micro 90");
+    assert!(eds.complete);
+
+    let by_name_only = ok(
+        "gnome",
+        &[
+            ("registry", &base),
+            ("module", "evolution-data-server"),
+            ("odd-minor-unstable", "false"),
+        ],
+        &server,
+    )
+    .await;
+    assert!(!release(&by_name_only, "3.17.2").prerelease);
+
+    let shell = ok(
+        "gnome",
+        &[("registry", &base), ("module", "gnome-shell")],
+        &server,
+    )
+    .await;
+    let pre: Vec<&str> = shell
+        .releases
+        .iter()
+        .filter(|r| r.prerelease)
+        .map(|r| r.version.as_str())
+        .collect();
+    assert_eq!(pre, ["46.alpha", "46.beta", "46.rc", "47.alpha"]);
+}
+
 /// The error responses every tracker can meet, each in its upstream's shape.
 #[tokio::test(flavor = "multi_thread")]
 async fn error_responses_become_the_right_error_kinds() {
@@ -785,6 +1183,42 @@ async fn error_responses_become_the_right_error_kinds() {
             empty: r#"{"name":"x","versions":{},"time":{}}"#,
         },
         Case {
+            tracker: "metacpan",
+            path: "/v1/release/versions/x",
+            settings: vec![("registry", base.clone()), ("distribution", "x".into())],
+            empty: r#"{"releases":[],"total":0,"took":1}"#,
+        },
+        Case {
+            tracker: "cran",
+            path: "/x/all",
+            settings: vec![("registry", base.clone()), ("package", "x".into())],
+            empty: r#"{"_id":"x","name":"x","versions":{},"timeline":{},"archived":false}"#,
+        },
+        Case {
+            tracker: "hackage",
+            path: "/package/x/preferred",
+            settings: vec![("registry", base.clone()), ("package", "x".into())],
+            empty: r#"{"normal-version":[]}"#,
+        },
+        Case {
+            tracker: "rubygems",
+            path: "/api/v1/versions/x.json",
+            settings: vec![("registry", base.clone()), ("gem", "x".into())],
+            empty: "[]",
+        },
+        Case {
+            tracker: "go-proxy",
+            path: "/x.example/m/@v/list",
+            settings: vec![("registry", base.clone()), ("module", "x.example/m".into())],
+            empty: "",
+        },
+        Case {
+            tracker: "gnome",
+            path: "/sources/x/cache.json",
+            settings: vec![("registry", base.clone()), ("module", "x".into())],
+            empty: r#"[4, {"x": {}}, {"x": []}, {}]"#,
+        },
+        Case {
             tracker: "endoflife",
             path: "/api/x.json",
             settings: vec![("product", "x".into()), ("base-url", base.clone())],
@@ -919,6 +1353,30 @@ async fn plugin_run_works_for_every_built_in_tracker() {
         ("/pypi/salt/json", fixture("registries/pypi-salt.json")),
         ("/se/mv/semver", fixture("registries/crates-index-semver")),
         ("/is-number", fixture("registries/npm-is-number.json")),
+        (
+            "/v1/release/versions/perl",
+            fixture("registries/metacpan-perl-versions.json"),
+        ),
+        (
+            "/magrittr/all",
+            fixture("registries/crandb-magrittr-all.json"),
+        ),
+        (
+            "/package/aeson/preferred",
+            fixture("registries/hackage-aeson-preferred.json"),
+        ),
+        (
+            "/api/v1/versions/rails.json",
+            fixture("registries/rubygems-rails-versions.json"),
+        ),
+        (
+            "/github.com/!burnt!sushi/toml/@v/list",
+            fixture("registries/goproxy/github.com/!burnt!sushi/toml/@v/list"),
+        ),
+        (
+            "/sources/evolution-data-server/cache.json",
+            fixture("registries/gnome-evolution-data-server.cache.json"),
+        ),
     ])
     .await;
     let base = server.url("");
@@ -981,6 +1439,36 @@ async fn plugin_run_works_for_every_built_in_tracker() {
         (
             "npm",
             vec![format!("registry={base}"), "package=is-number".into()],
+        ),
+        (
+            "metacpan",
+            vec![format!("registry={base}"), "distribution=perl".into()],
+        ),
+        (
+            "cran",
+            vec![format!("registry={base}"), "package=magrittr".into()],
+        ),
+        (
+            "hackage",
+            vec![format!("registry={base}"), "package=aeson".into()],
+        ),
+        (
+            "rubygems",
+            vec![format!("registry={base}"), "gem=rails".into()],
+        ),
+        (
+            "go-proxy",
+            vec![
+                format!("registry={base}"),
+                "module=github.com/BurntSushi/toml".into(),
+            ],
+        ),
+        (
+            "gnome",
+            vec![
+                format!("registry={base}"),
+                "module=evolution-data-server".into(),
+            ],
         ),
     ];
     let builtin: Vec<&str> = rollcall::trackers::builtin_names().collect();

@@ -266,6 +266,27 @@ pub struct Snapshot {
     pub changes: Vec<ChangeRow>,
     /// How far back the changes go, as the user wrote it (`7d`).
     pub changes_since: String,
+    /// The distro-wide figures of the newest run, by distro name.
+    pub distros: Vec<DistroFigure>,
+}
+
+/// One distro as a whole, for the overview's header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DistroFigure {
+    /// The distro's name.
+    pub name: String,
+    /// Packages in its index, when it was read.
+    pub packages: Option<u32>,
+    /// Packages with a verdict.
+    pub watched: u32,
+    /// Percent of verdicts with data that are behind.
+    pub behind_pct: u32,
+    /// Percent at or near end of life.
+    pub eol_pct: u32,
+    /// Median days behind.
+    pub median_days_behind: Option<i64>,
+    /// Lines shipped past their end of life.
+    pub lines_past_eol: u32,
 }
 
 /// A release line of a watch, for the timeline.

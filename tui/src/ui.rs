@@ -120,6 +120,23 @@ fn header(frame: &mut Frame<'_>, area: Rect, app: &App) {
         };
         spans.push(Span::styled(text, theme.status(status)));
     }
+    // The distro-wide figure, per distro: each one whole, while it fits.
+    let mut used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    for d in &app.snapshot.distros {
+        let packages = d.packages.map_or_else(String::new, |n| format!("/{n}"));
+        let days = d
+            .median_days_behind
+            .map_or_else(String::new, |m| format!(", median {m}d behind"));
+        let text = format!(
+            "  │ {} {}{packages}: {}% behind, {}% eol{days}",
+            d.name, d.watched, d.behind_pct, d.eol_pct
+        );
+        used += text.chars().count();
+        if used > area.width as usize {
+            break;
+        }
+        spans.push(Span::styled(text, theme.dim()));
+    }
     frame.render_widget(Line::from(spans), area);
 }
 

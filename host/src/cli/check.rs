@@ -136,6 +136,9 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> u8 {
             eprintln!("{line}");
         }
         eprintln!("{}", report.summary_line());
+        for line in report.distro_lines() {
+            eprintln!("  {line}");
+        }
     }
     exit_status(&report, args.fail_on.threshold())
 }

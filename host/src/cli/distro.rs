@@ -95,30 +95,10 @@ pub async fn run(cli: &Cli, command: &DistroCommand) -> u8 {
             package,
             format,
         } => {
-            let Some(distro) = config.distros.get(name) else {
-                eprintln!(
-                    "error: there is no distro `{name}` in {}\nhelp: distros: {}",
-                    config.origin,
-                    crate::config::join_names(config.distros.keys())
-                );
-                return exit::USAGE;
-            };
-            let runtime = match build_runtime(cli, Some(&config)) {
-                Ok(r) => r,
+            let (_, shipped, _) = match read(cli, &config, name).await {
+                Ok(read) => read,
                 Err(code) => return code,
             };
-            // The same package-list cache as `check`: unchanged metadata costs one small fetch.
-            let state_dir = runtime.state_dir();
-            let shipped =
-                match distros::cache::fetch(name, distro, runtime.http(), state_dir.as_deref())
-                    .await
-                {
-                    Ok(s) => s,
-                    Err(e) => {
-                        eprintln!("error: distro `{name}`: {e}");
-                        return exit::INCOMPLETE;
-                    }
-                };
             let list: Vec<&ShippedPackage> = match package {
                 Some(pattern) => match shipped.find(pattern) {
                     Ok(l) => l,
@@ -206,6 +186,40 @@ fn sources_of(d: &crate::config::Distro) -> Vec<String> {
                 "{} packages written in the config",
                 d.packages.len()
             )]
+        }
+    }
+}
+
+/// The distro `name` of `config`, read through the package-list cache as `check` reads it
+/// (unchanged metadata costs one small fetch), with the runtime whose client read it; or the
+/// exit status after saying why not.
+pub(super) async fn read<'a>(
+    cli: &Cli,
+    config: &'a crate::config::Config,
+    name: &str,
+) -> Result<
+    (
+        &'a crate::config::Distro,
+        distros::Shipped,
+        std::sync::Arc<crate::runtime::Runtime>,
+    ),
+    u8,
+> {
+    let Some(distro) = config.distros.get(name) else {
+        eprintln!(
+            "error: there is no distro `{name}` in {}\nhelp: distros: {}",
+            config.origin,
+            crate::config::join_names(config.distros.keys())
+        );
+        return Err(exit::USAGE);
+    };
+    let runtime = build_runtime(cli, Some(config))?;
+    let state_dir = runtime.state_dir();
+    match distros::cache::fetch(name, distro, runtime.http(), state_dir.as_deref()).await {
+        Ok(shipped) => Ok((distro, shipped, runtime)),
+        Err(e) => {
+            eprintln!("error: distro `{name}`: {e}");
+            Err(exit::INCOMPLETE)
         }
     }
 }

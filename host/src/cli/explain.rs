@@ -35,6 +35,9 @@ pub struct ExplainArgs {
 struct Explained<'a> {
     verdict: &'a Verdict,
     trace: &'a Trace,
+    /// Why `rollcall discover` proposed the watch, when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    discovered: Option<&'a crate::config::Discovered>,
 }
 
 /// Runs `explain` and returns the exit status.
@@ -60,6 +63,11 @@ pub async fn run(cli: &Cli, args: &ExplainArgs) -> u8 {
                 return exit::INCOMPLETE;
             }
         };
+    let discovered = config
+        .watches
+        .iter()
+        .find(|w| w.name.get_ref().as_str() == args.watch)
+        .and_then(|w| w.discovered.as_ref());
     if args.format == Format::Json {
         let list: Vec<Explained<'_>> = explanation
             .evaluations
@@ -67,6 +75,7 @@ pub async fn run(cli: &Cli, args: &ExplainArgs) -> u8 {
             .map(|e| Explained {
                 verdict: &e.verdict,
                 trace: &e.trace,
+                discovered,
             })
             .collect();
         println!(
@@ -74,6 +83,18 @@ pub async fn run(cli: &Cli, args: &ExplainArgs) -> u8 {
             serde_json::to_string_pretty(&list).unwrap_or_default()
         );
     } else {
+        if let Some(d) = discovered {
+            println!(
+                "discovered by rule `{}` ({} confidence) from {}{}",
+                d.rule,
+                d.confidence,
+                d.evidence,
+                d.verified
+                    .as_deref()
+                    .map(|v| format!("; verified: {v}"))
+                    .unwrap_or_default()
+            );
+        }
         print!("{}", render(&args.watch, &explanation, args.all));
     }
     if explanation.polled.is_err() {

@@ -3,6 +3,7 @@
 
 mod check;
 mod daemon;
+mod discover;
 mod distro;
 mod explain;
 mod plugin;
@@ -88,6 +89,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Poll every watch on its schedule until stopped, storing each run
     Daemon(daemon::DaemonArgs),
+    /// Propose a watch for every package of a distro, from its own metadata and naming rules
+    Discover(discover::DiscoverArgs),
     /// List the configured distros and show what one ships
     #[command(subcommand)]
     Distro(distro::DistroCommand),
@@ -135,6 +138,7 @@ pub fn main() -> ExitCode {
         match cli.command {
             Command::Check(ref args) => check::run(&cli, args).await,
             Command::Daemon(ref args) => daemon::run(&cli, args).await,
+            Command::Discover(ref args) => discover::run(&cli, args).await,
             Command::Distro(ref command) => distro::run(&cli, command).await,
             Command::Explain(ref args) => explain::run(&cli, args).await,
             Command::Plugin(ref command) => plugin::run(&cli, command).await,

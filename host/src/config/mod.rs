@@ -64,6 +64,12 @@ pub struct Config {
     pub store: StoreConfig,
     /// How the daemon reads schedules (`[daemon]`).
     pub daemon: DaemonConfig,
+    /// What `rollcall discover` proposes (`[discover]`).
+    pub discover: DiscoverConfig,
+    /// The files `include` named, with their text (a watch's `file` indexes this, from 1).
+    pub included: Vec<(Origin, Arc<str>)>,
+    /// Discovered watches left out because a hand-written one covers the same name or package.
+    pub shadowed: Vec<String>,
 }
 
 /// `[daemon]`: how `rollcall daemon` reads the watches' schedules.
@@ -180,6 +186,38 @@ pub struct Watch {
     /// When `rollcall daemon` polls this watch (cron; default every six hours).
     #[serde(default)]
     pub schedule: Option<crate::schedule::Schedule>,
+    /// Set by `rollcall discover`: the evidence this watch was proposed on. A watch without it
+    /// is hand-written, and a hand-written watch of the same name or package always wins.
+    #[serde(default)]
+    pub discovered: Option<Discovered>,
+    /// The file this watch was read from: 0 the config itself, `i` its `i`th included file.
+    #[serde(skip)]
+    pub file: usize,
+}
+
+/// A discovered watch's `discovered` table: why `rollcall discover` proposed it.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Discovered {
+    /// The rule that placed the package (`homepage: github.com`, `name: rust-*`).
+    pub rule: String,
+    /// The field or name it matched, as the index wrote it.
+    pub evidence: String,
+    /// `high`, `medium` or `low`.
+    pub confidence: String,
+    /// What `--verify` found at the registry, when it was asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<String>,
+}
+
+/// `[discover]`: the registries `rollcall discover` proposes watches on, by tracker name.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DiscoverConfig {
+    /// Base URL per registry tracker (`pypi`, `crates`, `npm`, `metacpan`, `cran`, `hackage`,
+    /// `rubygems`, `go-proxy`, `gnome`): the value of that tracker's endpoint setting.
+    #[serde(default)]
+    pub registries: BTreeMap<String, Spanned<String>>,
 }
 
 /// A watch's `support` table: the tracker that gives release lines and support dates.
@@ -388,6 +426,11 @@ pub struct PluginConfig {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
+    /// Files of more watches, relative to the config: paths or globs (`watches/*.toml`).
+    #[serde(default)]
+    include: Vec<Spanned<String>>,
+    #[serde(default)]
+    discover: DiscoverConfig,
     #[serde(default)]
     policy: PolicyConfig,
     #[serde(default)]
@@ -426,10 +469,12 @@ impl Config {
             }
             distros.insert(name.into_inner().into_string(), distro);
         }
+        let (watches, included, shadowed) =
+            Self::read_includes(&origin, &source, &raw.include, raw.watch)?;
         let config = Self {
             origin,
             source,
-            watches: raw.watch,
+            watches,
             distros,
             plugins: raw
                 .plugins
@@ -440,9 +485,146 @@ impl Config {
             network: raw.network,
             store: raw.store,
             daemon: raw.daemon,
+            discover: raw.discover,
+            included,
+            shadowed,
         };
         config.check()?;
         Ok(config)
+    }
+
+    /// Reads the files `include` names and merges their watches with `own`: a hand-written
+    /// watch (one without `discovered`) wins over a discovered one of the same name or mapping
+    /// any of the same packages.
+    #[allow(clippy::type_complexity)]
+    fn read_includes(
+        origin: &Origin,
+        source: &Arc<str>,
+        patterns: &[Spanned<String>],
+        own: Vec<Watch>,
+    ) -> Result<(Vec<Watch>, Vec<(Origin, Arc<str>)>, Vec<String>), ConfigError> {
+        if patterns.is_empty() {
+            return Ok((own, Vec::new(), Vec::new()));
+        }
+        let base = match origin {
+            Origin::File(path) => path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| PathBuf::from(".")),
+            Origin::Embedded => PathBuf::from("."),
+        };
+        let mut files: Vec<PathBuf> = Vec::new();
+        for pattern in patterns {
+            let text = pattern.get_ref();
+            let full = base.join(text);
+            let is_glob = text.contains(['*', '?', '[']);
+            let fail = |message: String, help: &str| {
+                ConfigError::at(
+                    origin,
+                    source,
+                    pattern.span(),
+                    message,
+                    Some(help.to_owned()),
+                )
+            };
+            let matched: Vec<PathBuf> = if is_glob {
+                let entries = glob::glob(&full.to_string_lossy()).map_err(|e| {
+                    fail(
+                        format!("`include` pattern `{text}` is not a valid glob: {e}"),
+                        "write a path or a glob such as `watches/*.toml`",
+                    )
+                })?;
+                let mut found: Vec<PathBuf> = entries.filter_map(Result::ok).collect();
+                found.sort();
+                found
+            } else if full.is_file() {
+                vec![full]
+            } else {
+                return Err(fail(
+                    format!("`include` names `{}`, which is not a file", full.display()),
+                    "fix the path (relative to this config), or write `rollcall discover DISTRO --output FILE` first",
+                ));
+            };
+            for path in matched {
+                if !files.contains(&path) {
+                    files.push(path);
+                }
+            }
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Included {
+            #[serde(default)]
+            watch: Vec<Watch>,
+        }
+        let mut included = Vec::new();
+        let mut theirs = Vec::new();
+        for path in files {
+            let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Io {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            let file_origin = Origin::File(path);
+            let parsed: Included = toml::from_str(&text)
+                .map_err(|e| ConfigError::from_toml(&file_origin, &text, &e))?;
+            included.push((file_origin, Arc::from(text)));
+            let index = included.len();
+            theirs.extend(parsed.watch.into_iter().map(|mut w| {
+                w.file = index;
+                w
+            }));
+        }
+        let mut watches = own;
+        watches.extend(theirs);
+        // What hand-written watches cover: names and (distro, package) pairs.
+        let mut names = std::collections::BTreeSet::new();
+        let mut pairs = std::collections::BTreeSet::new();
+        for w in watches.iter().filter(|w| w.discovered.is_none()) {
+            names.insert(w.name.get_ref().as_str().to_owned());
+            for (distro, packages) in &w.packages {
+                for p in &packages.0 {
+                    pairs.insert((distro.get_ref().clone(), p.to_owned()));
+                }
+            }
+        }
+        let mut shadowed = Vec::new();
+        watches.retain(|w| {
+            if w.discovered.is_none() {
+                return true;
+            }
+            let covered = names.contains(w.name.get_ref().as_str())
+                || w.packages.iter().any(|(distro, packages)| {
+                    packages
+                        .0
+                        .iter()
+                        .any(|p| pairs.contains(&(distro.get_ref().clone(), p.to_owned())))
+                });
+            if covered {
+                shadowed.push(w.name.get_ref().as_str().to_owned());
+            }
+            !covered
+        });
+        Ok((watches, included, shadowed))
+    }
+
+    /// The file `watch` was read from, and its text.
+    pub fn source_of(&self, watch: &Watch) -> (&Origin, &str) {
+        match watch.file.checked_sub(1).and_then(|i| self.included.get(i)) {
+            Some((origin, text)) => (origin, text),
+            None => (&self.origin, &self.source),
+        }
+    }
+
+    /// An error pointing at `span` of the file `watch` was read from.
+    pub fn watch_error(
+        &self,
+        watch: &Watch,
+        span: Range<usize>,
+        message: String,
+        help: Option<String>,
+    ) -> ConfigError {
+        let (origin, source) = self.source_of(watch);
+        ConfigError::at(origin, source, span, message, help)
     }
 
     /// Reads and parses a file.
@@ -552,7 +734,8 @@ impl Config {
         for watch in &self.watches {
             let name = watch.name.get_ref().as_str();
             if seen.insert(name, watch.name.span()).is_some() {
-                return Err(self.error_at(
+                return Err(self.watch_error(
+                    watch,
                     watch.name.span(),
                     format!("a second watch is called `{name}`"),
                     Some("give every watch a unique name".into()),
@@ -561,7 +744,8 @@ impl Config {
             for distro in watch.packages.keys() {
                 if !self.distros.contains_key(distro.get_ref()) {
                     let known = join_names(self.distros.keys());
-                    return Err(self.error_at(
+                    return Err(self.watch_error(
+                        watch,
                         distro.span(),
                         format!("watch `{name}` maps packages for distro `{}`, which is not configured", distro.get_ref()),
                         Some(format!("configured distros: {known}; add a `[distros.{}]` table or fix the name", distro.get_ref())),
@@ -571,6 +755,25 @@ impl Config {
         }
         for (name, distro) in &self.distros {
             self.check_distro(name, distro)?;
+        }
+        const REGISTRIES: [&str; 9] = [
+            "pypi", "crates", "npm", "metacpan", "cran", "hackage", "rubygems", "go-proxy", "gnome",
+        ];
+        for (key, url) in &self.discover.registries {
+            if !REGISTRIES.contains(&key.as_str()) {
+                return Err(self.error_at(
+                    url.span(),
+                    format!("`[discover.registries]` has `{key}`, which is not a registry tracker"),
+                    Some(format!("registry trackers: {}", REGISTRIES.join(", "))),
+                ));
+            }
+            if !(url.get_ref().starts_with("http://") || url.get_ref().starts_with("https://")) {
+                return Err(self.error_at(
+                    url.span(),
+                    format!("`[discover.registries] {key}` = \"{}\" is not an http(s) URL", url.get_ref()),
+                    Some("write the registry's base URL, as its tracker's `registry` setting takes it".into()),
+                ));
+            }
         }
         self.check_ranges()?;
         for plugin in self.plugins.values() {

@@ -63,9 +63,13 @@ fn list_key(distro: &Distro) -> String {
     let urls: Vec<&String> = urls.iter().map(|u| u.get_ref()).collect();
     let url = url.as_ref().map(|u| u.get_ref());
     format!(
-        "kind={kind:?}\nurls={urls:?}\nurl={url:?}\nsuites={suites:?}\ncomponents={components:?}\nindex={index:?}\narch={arch:?}"
+        "format={RECORD_FORMAT}\nkind={kind:?}\nurls={urls:?}\nurl={url:?}\nsuites={suites:?}\ncomponents={components:?}\nindex={index:?}\narch={arch:?}"
     )
 }
+
+/// Bumped when a record's packages gain fields (format 2: homepage, VCS and Go import path),
+/// so a list kept by an older rollcall is read again rather than used without them.
+const RECORD_FORMAT: u32 = 2;
 
 /// The record's file: named by the distro and a hash of [`list_key`], so a changed URL, suite
 /// or architecture never reuses a list read for another.

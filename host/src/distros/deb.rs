@@ -94,26 +94,40 @@ pub fn parse_release(text: &str) -> Result<Release, String> {
 /// source itself.
 pub fn parse_index(reader: impl BufRead, sources: bool) -> Result<Vec<ShippedPackage>, String> {
     let mut out = Vec::new();
-    let (mut name, mut version, mut source, mut arch) = (None, None, None, None);
+    let mut stanza = Stanza::default();
     let mut line_no = 0usize;
-    let mut flush = |name: &mut Option<String>,
-                     version: &mut Option<String>,
-                     source: &mut Option<String>,
-                     arch: &mut Option<String>,
-                     at: usize|
-     -> Result<(), String> {
-        match (name.take(), version.take()) {
+    let mut flush = |stanza: &mut Stanza, at: usize| -> Result<(), String> {
+        let Stanza {
+            name,
+            version,
+            source,
+            arch,
+            homepage,
+            vcs_git,
+            vcs_browser,
+            go_import_path,
+            testsuite,
+            built_with,
+            in_build_depends: _,
+        } = std::mem::take(stanza);
+        match (name, version) {
             (Some(n), Some(v)) => {
-                let src = source.take();
                 // A `Sources` stanza's `Architecture` lists what the source builds for (`any`,
                 // `amd64 arm64`), not what this entry is: one source is one entry per suite,
                 // however its stanzas spell that field (thunderbird has three).
-                let built_for = arch.take();
                 out.push(ShippedPackage {
-                    source: if sources { Some(n.clone()) } else { src },
+                    source: if sources { Some(n.clone()) } else { source },
                     name: n,
                     version: v,
-                    arch: if sources { None } else { built_for },
+                    arch: if sources { None } else { arch },
+                    homepage,
+                    vcs: vcs_git.or(vcs_browser),
+                    go_import_path,
+                    ecosystem: testsuite
+                        .as_deref()
+                        .and_then(ecosystem_of_testsuite)
+                        .or(built_with)
+                        .map(str::to_owned),
                 });
                 Ok(())
             }
@@ -126,31 +140,108 @@ pub fn parse_index(reader: impl BufRead, sources: bool) -> Result<Vec<ShippedPac
         line_no += 1;
         let line = line.map_err(|e| format!("reading line {line_no}: {e}"))?;
         if line.is_empty() {
-            flush(&mut name, &mut version, &mut source, &mut arch, line_no)?;
+            flush(&mut stanza, line_no)?;
             continue;
         }
         if line.starts_with([' ', '\t']) {
+            if stanza.in_build_depends {
+                stanza.built_with = stronger(stanza.built_with, ecosystem_of_build_depends(&line));
+            }
             continue;
         }
+        stanza.in_build_depends = false;
         let Some((key, value)) = line.split_once(':') else {
             return Err(format!(
                 "line {line_no} is neither `Field: value` nor a continuation: `{line}`"
             ));
         };
         let value = value.trim();
+        let keep = || (!value.is_empty()).then(|| value.to_owned());
         match key {
-            "Package" => name = Some(value.to_owned()),
-            "Version" => version = Some(value.to_owned()),
-            "Architecture" => arch = Some(value.to_owned()),
+            "Package" => stanza.name = Some(value.to_owned()),
+            "Version" => stanza.version = Some(value.to_owned()),
+            "Architecture" => stanza.arch = Some(value.to_owned()),
+            "Homepage" => stanza.homepage = keep(),
+            "Vcs-Git" => stanza.vcs_git = keep(),
+            "Vcs-Browser" => stanza.vcs_browser = keep(),
+            "Go-Import-Path" => stanza.go_import_path = keep(),
+            "Testsuite" => stanza.testsuite = keep(),
+            "Build-Depends" | "Build-Depends-Indep" if sources => {
+                stanza.in_build_depends = true;
+                stanza.built_with = stronger(stanza.built_with, ecosystem_of_build_depends(value));
+            }
             "Source" if !sources => {
                 // `Source: foo (1.2-3)`: the name is before the space.
-                source = value.split_whitespace().next().map(str::to_owned);
+                stanza.source = value.split_whitespace().next().map(str::to_owned);
             }
             _ => {}
         }
     }
-    flush(&mut name, &mut version, &mut source, &mut arch, line_no)?;
+    flush(&mut stanza, line_no)?;
     Ok(out)
+}
+
+/// The fields of one stanza read so far.
+#[derive(Default)]
+struct Stanza {
+    name: Option<String>,
+    version: Option<String>,
+    source: Option<String>,
+    arch: Option<String>,
+    homepage: Option<String>,
+    vcs_git: Option<String>,
+    vcs_browser: Option<String>,
+    go_import_path: Option<String>,
+    testsuite: Option<String>,
+    built_with: Option<&'static str>,
+    in_build_depends: bool,
+}
+
+/// `autopkgtest-pkg-python` and its kind: the team's generic test names the ecosystem.
+fn ecosystem_of_testsuite(value: &str) -> Option<&'static str> {
+    value.split([',', ' ']).find_map(|t| match t.trim() {
+        "autopkgtest-pkg-python" | "autopkgtest-pkg-pybuild" => Some("python"),
+        "autopkgtest-pkg-ruby" => Some("ruby"),
+        "autopkgtest-pkg-nodejs" => Some("node"),
+        "autopkgtest-pkg-perl" => Some("perl"),
+        "autopkgtest-pkg-r" => Some("r"),
+        "autopkgtest-pkg-go" => Some("go"),
+        "autopkgtest-pkg-haskell" => Some("haskell"),
+        _ => None,
+    })
+}
+
+/// Of two ecosystems a package builds with, the one that says more: GNOME's tools over the
+/// languages (GLib builds with Python), Python last (many packages only build with it).
+fn stronger(a: Option<&'static str>, b: Option<&'static str>) -> Option<&'static str> {
+    const ORDER: [&str; 8] = [
+        "gnome", "ruby", "node", "r", "haskell", "go", "rust", "python",
+    ];
+    let rank = |e: Option<&str>| {
+        e.and_then(|e| ORDER.iter().position(|o| *o == e))
+            .unwrap_or(usize::MAX)
+    };
+    if rank(b) < rank(a) { b } else { a }
+}
+
+/// The build helper that names an ecosystem (`dh-python`, `gem2deb`, `dh-sequence-nodejs`…).
+fn ecosystem_of_build_depends(text: &str) -> Option<&'static str> {
+    text.split(',')
+        .map(|dep| {
+            let name = dep.split_whitespace().next()?.split(':').next()?;
+            match name {
+                // Not `dh-python` or `gem2deb`: C projects use them for their bindings (kitty,
+                // inkscape, grpc); Python and Ruby packages say so in `Testsuite` or their team.
+                "dh-sequence-nodejs" | "pkg-js-tools" | "dh-nodejs" => Some("node"),
+                "dh-r" => Some("r"),
+                "haskell-devscripts" | "haskell-devscripts-minimal" => Some("haskell"),
+                "dh-golang" | "dh-sequence-golang" => Some("go"),
+                "dh-cargo" => Some("rust"),
+                "dh-sequence-gnome" | "gnome-pkg-tools" => Some("gnome"),
+                _ => None,
+            }
+        })
+        .fold(None, stronger)
 }
 
 #[cfg(test)]

@@ -65,6 +65,7 @@ pub async fn fetch(distro: &Distro, http: &HttpClient) -> Result<Shipped, Distro
                     version: version.clone(),
                     source: None,
                     arch: None,
+                    ..ShippedPackage::default()
                 })
                 .collect(),
             Scheme::Rpm,

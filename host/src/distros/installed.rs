@@ -89,6 +89,7 @@ pub fn parse_dpkg(text: &str) -> Vec<ShippedPackage> {
                 version: version.to_owned(),
                 source: (!source.is_empty()).then(|| source.to_owned()),
                 arch: Some(arch.to_owned()),
+                ..ShippedPackage::default()
             })
         })
         .collect()
@@ -110,6 +111,7 @@ pub fn parse_rpm(text: &str) -> Vec<ShippedPackage> {
                 version: version.to_owned(),
                 source: source_name(sourcerpm).map(str::to_owned),
                 arch: Some(arch.to_owned()),
+                ..ShippedPackage::default()
             })
         })
         .collect()

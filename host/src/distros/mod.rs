@@ -20,7 +20,7 @@ pub use self::fetch::{DistroError, fetch};
 use crate::versions::Scheme;
 
 /// One package a distro ships.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShippedPackage {
     /// Binary package name (for a `Sources` index, the source name).
     pub name: String,
@@ -30,6 +30,21 @@ pub struct ShippedPackage {
     pub source: Option<String>,
     /// Architecture.
     pub arch: Option<String>,
+    /// Where the upstream lives, as the index says: Debian's `Homepage`, rpm-md's `<url>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub homepage: Option<String>,
+    /// The version-control repository the index names (Debian's `Vcs-Git`, else
+    /// `Vcs-Browser`): often the packaging repository, not the upstream's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vcs: Option<String>,
+    /// A Go package's import path (Debian's `Go-Import-Path`): the module's own name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub go_import_path: Option<String>,
+    /// The language ecosystem the index says the package belongs to (`python`, `ruby`, `node`,
+    /// `perl`, `r`, `haskell`, `go`, `rust`, `gnome`): from Debian's `Testsuite`
+    /// (`autopkgtest-pkg-python`) and `Build-Depends` (`dh-python`, `gem2deb`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecosystem: Option<String>,
 }
 
 /// Everything a distro ships, newest version per (name, architecture).
@@ -129,6 +144,7 @@ mod tests {
             version: version.into(),
             source: source.map(Into::into),
             arch: Some(arch.into()),
+            ..ShippedPackage::default()
         }
     }
 

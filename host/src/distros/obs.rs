@@ -87,6 +87,7 @@ pub fn parse_sourceinfo(reader: impl BufRead) -> Result<Vec<ShippedPackage>, Str
                             name: package,
                             version,
                             arch: None,
+                            ..ShippedPackage::default()
                         });
                     }
                 }

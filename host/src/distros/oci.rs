@@ -105,6 +105,7 @@ pub async fn tags(
                     version: tag,
                     source: None,
                     arch: None,
+                    ..ShippedPackage::default()
                 }),
         );
         match header(&response.headers, "link").and_then(next_link) {

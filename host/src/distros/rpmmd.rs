@@ -99,6 +99,7 @@ struct Partial {
     version: Option<String>,
     arch: Option<String>,
     sourcerpm: Option<String>,
+    url: Option<String>,
 }
 
 /// Parses `primary.xml`; `src` and `nosrc` packages are skipped (their binaries carry the source
@@ -128,6 +129,7 @@ pub fn parse_primary(reader: impl BufRead) -> Result<Vec<ShippedPackage>, String
                 "name" if current.is_some() => text_target = Some(b'n'),
                 "arch" if current.is_some() => text_target = Some(b'a'),
                 "sourcerpm" if current.is_some() => text_target = Some(b's'),
+                "url" if current.is_some() => text_target = Some(b'u'),
                 "version" => {
                     if let Some(pkg) = current.as_mut() {
                         let epoch = attr(&e, "epoch").filter(|e| !e.is_empty() && e != "0");
@@ -150,18 +152,20 @@ pub fn parse_primary(reader: impl BufRead) -> Result<Vec<ShippedPackage>, String
                     match target {
                         b'n' => pkg.name = Some(text),
                         b'a' => pkg.arch = Some(text),
+                        b'u' => pkg.url = (!text.is_empty()).then_some(text),
                         _ => pkg.sourcerpm = Some(text),
                     }
                 }
             }
             Event::End(e) => match e.local_name().as_ref() {
-                "name" | "arch" | "sourcerpm" => text_target = None,
+                "name" | "arch" | "sourcerpm" | "url" => text_target = None,
                 "package" => {
                     if let Some(Partial {
                         name,
                         version,
                         arch,
                         sourcerpm,
+                        url,
                     }) = current.take()
                     {
                         let (Some(name), Some(version)) = (name, version) else {
@@ -181,6 +185,8 @@ pub fn parse_primary(reader: impl BufRead) -> Result<Vec<ShippedPackage>, String
                             name,
                             version,
                             arch,
+                            homepage: url,
+                            ..ShippedPackage::default()
                         });
                     }
                 }

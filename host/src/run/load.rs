@@ -34,7 +34,8 @@ pub async fn load_trackers(
             } else {
                 name.clone()
             };
-            return Err(config.error_at(
+            return Err(config.watch_error(
+                watch,
                 source.tracker.span(),
                 format!("watch `{}` names tracker `{name}`, which does not exist", watch.name.get_ref()),
                 Some(format!(
@@ -87,7 +88,8 @@ fn check_settings(
     };
     for key in source.settings.keys() {
         if info.setting(key.get_ref()).is_none() {
-            return Err(config.error_at(
+            return Err(config.watch_error(
+                watch,
                 key.span(),
                 format!(
                     "tracker `{}` has no setting `{}`",
@@ -100,7 +102,8 @@ fn check_settings(
     }
     for setting in info.settings.iter().filter(|s| s.required) {
         if !source.settings.contains_key(setting.name.as_str()) {
-            return Err(config.error_at(
+            return Err(config.watch_error(
+                watch,
                 watch.name.span(),
                 format!(
                     "watch `{}` does not give setting `{}`, which tracker `{}` requires",
@@ -133,7 +136,8 @@ pub async fn load_policies(
                 continue;
             }
             let Some(source) = trackers::resolve_policy(config, name.get_ref()) else {
-                return Err(config.error_at(
+                return Err(config.watch_error(
+                    watch,
                     name.span(),
                     format!(
                         "watch `{}` names policy `{}`, which does not exist",

@@ -423,12 +423,22 @@ pub async fn check_with(
         note_denials(&mut evaluations, &memory.denied);
         verdicts.extend(evaluations.into_iter().map(|e| e.verdict));
     }
-    let report = Report::new(
+    let mut report = Report::new(
         config.origin.to_string(),
         verdicts,
         errors,
         config.watches.len() as u32,
     );
+    let sizes = shipped_lists
+        .iter()
+        .map(|(name, list)| {
+            (
+                name.clone(),
+                list.as_ref().ok().map(|l| l.packages().len() as u32),
+            )
+        })
+        .collect();
+    report.summarise_distros(&sizes);
     tracing::info!(ms = clock.elapsed().as_millis() as u64, "judged");
     if let Some(keep) = keep {
         let record = crate::store::RunRecord {
