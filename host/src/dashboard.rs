@@ -178,25 +178,9 @@ impl Source for StoreSource {
             changes_since: self.since.1.clone(),
             distros: {
                 // The figures of the verdicts on screen (every watch's newest), with each
-                // distro's package count from the newest run that read it.
-                let sizes: BTreeMap<String, Option<u32>> = self
-                    .store
-                    .latest_report()
-                    .map_err(fail)?
-                    .map(|r| {
-                        r.summary
-                            .distros
-                            .into_iter()
-                            .map(|(name, d)| (name, d.packages))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let mut report =
-                    crate::report::Report::new(String::new(), self.verdicts.clone(), Vec::new(), 0);
-                report.summarise_distros(&sizes);
-                report
-                    .summary
-                    .distros
+                // distro's package count from the newest run's summary.
+                let sizes = self.store.latest_distro_sizes().map_err(fail)?;
+                crate::report::distro_figures(&self.verdicts, &sizes)
                     .into_iter()
                     .map(|(name, d)| rollcall_tui::model::DistroFigure {
                         name,

@@ -76,6 +76,72 @@ pub struct DistroSummary {
 
 impl Eq for DistroSummary {}
 
+/// The distro-wide figures of `verdicts`; `sizes` gives each distro's package count when its
+/// index was read (a distro there with no verdict gets its count and zeros).
+pub fn distro_figures<'a>(
+    verdicts: impl IntoIterator<Item = &'a Verdict>,
+    sizes: &BTreeMap<String, Option<u32>>,
+) -> BTreeMap<String, DistroSummary> {
+    let mut out: BTreeMap<String, DistroSummary> = sizes
+        .iter()
+        .map(|(name, n)| {
+            (
+                name.clone(),
+                DistroSummary {
+                    packages: *n,
+                    ..DistroSummary::default()
+                },
+            )
+        })
+        .collect();
+    let mut days: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+    let mut packages: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    let mut ended: BTreeMap<&str, std::collections::BTreeSet<(&str, Option<&str>)>> =
+        BTreeMap::new();
+    let mut with_data: BTreeMap<&str, (u32, u32, u32)> = BTreeMap::new();
+    for v in verdicts {
+        let d = out.entry(v.distro.clone()).or_default();
+        *d.statuses.entry(v.status).or_default() += 1;
+        packages.entry(&v.distro).or_default().insert(&v.package);
+        if matches!(v.status, Status::Error | Status::Missing | Status::Unknown) {
+            continue;
+        }
+        let counts = with_data.entry(&v.distro).or_default();
+        counts.0 += 1;
+        if v.status == Status::Behind {
+            counts.1 += 1;
+            if let Some(n) = v.days_behind {
+                days.entry(&v.distro).or_default().push(n);
+            }
+        }
+        if matches!(v.status, Status::Eol | Status::EolSoon) {
+            counts.2 += 1;
+        }
+        if v.status == Status::Eol {
+            ended
+                .entry(&v.distro)
+                .or_default()
+                .insert((&v.watch, v.line.as_deref()));
+        }
+    }
+    for (name, d) in &mut out {
+        d.watched = packages.get(name.as_str()).map_or(0, |p| p.len() as u32);
+        if let Some(&(all, behind, eol)) = with_data.get(name.as_str())
+            && all > 0
+        {
+            d.behind_share = f64::from(behind) / f64::from(all);
+            d.eol_share = f64::from(eol) / f64::from(all);
+        }
+        if let Some(values) = days.get_mut(name.as_str()) {
+            values.sort_unstable();
+            d.median_days_behind = quantile(values, 0.5);
+            d.p90_days_behind = quantile(values, 0.9);
+        }
+        d.lines_past_eol = ended.get(name.as_str()).map_or(0, |e| e.len() as u32);
+    }
+    out
+}
+
 /// The `q`-quantile (0–1) of sorted values, nearest rank.
 fn quantile(sorted: &[i64], q: f64) -> Option<i64> {
     if sorted.is_empty() {
@@ -154,64 +220,7 @@ impl Report {
     /// Fills the distro-wide figures; `sizes` gives each distro's package count when its index
     /// was read.
     pub fn summarise_distros(&mut self, sizes: &BTreeMap<String, Option<u32>>) {
-        let mut out: BTreeMap<String, DistroSummary> = sizes
-            .iter()
-            .map(|(name, n)| {
-                (
-                    name.clone(),
-                    DistroSummary {
-                        packages: *n,
-                        ..DistroSummary::default()
-                    },
-                )
-            })
-            .collect();
-        let mut days: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
-        let mut packages: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
-        let mut ended: BTreeMap<&str, std::collections::BTreeSet<(&str, Option<&str>)>> =
-            BTreeMap::new();
-        let mut with_data: BTreeMap<&str, (u32, u32, u32)> = BTreeMap::new();
-        for v in &self.verdicts {
-            let d = out.entry(v.distro.clone()).or_default();
-            *d.statuses.entry(v.status).or_default() += 1;
-            packages.entry(&v.distro).or_default().insert(&v.package);
-            if matches!(v.status, Status::Error | Status::Missing | Status::Unknown) {
-                continue;
-            }
-            let counts = with_data.entry(&v.distro).or_default();
-            counts.0 += 1;
-            if v.status == Status::Behind {
-                counts.1 += 1;
-                if let Some(n) = v.days_behind {
-                    days.entry(&v.distro).or_default().push(n);
-                }
-            }
-            if matches!(v.status, Status::Eol | Status::EolSoon) {
-                counts.2 += 1;
-            }
-            if v.status == Status::Eol {
-                ended
-                    .entry(&v.distro)
-                    .or_default()
-                    .insert((&v.watch, v.line.as_deref()));
-            }
-        }
-        for (name, d) in &mut out {
-            d.watched = packages.get(name.as_str()).map_or(0, |p| p.len() as u32);
-            if let Some(&(all, behind, eol)) = with_data.get(name.as_str())
-                && all > 0
-            {
-                d.behind_share = f64::from(behind) / f64::from(all);
-                d.eol_share = f64::from(eol) / f64::from(all);
-            }
-            if let Some(values) = days.get_mut(name.as_str()) {
-                values.sort_unstable();
-                d.median_days_behind = quantile(values, 0.5);
-                d.p90_days_behind = quantile(values, 0.9);
-            }
-            d.lines_past_eol = ended.get(name.as_str()).map_or(0, |e| e.len() as u32);
-        }
-        self.summary.distros = out;
+        self.summary.distros = distro_figures(&self.verdicts, sizes);
     }
 
     /// One line per distro: packages, watched, share behind and past end of life, days behind.
@@ -380,5 +389,87 @@ impl Report {
                 format!("{level}: {whose}: {message}")
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(
+        watch: &str,
+        distro: &str,
+        status: Status,
+        days: Option<i64>,
+        line: &str,
+    ) -> Verdict {
+        Verdict {
+            watch: watch.into(),
+            distro: distro.into(),
+            package: watch.into(),
+            tracker: "t".into(),
+            scheme: crate::versions::Scheme::Generic,
+            shipped: None,
+            shipped_upstream: None,
+            distro_markers: Vec::new(),
+            snapshot: false,
+            prerelease: false,
+            line: Some(line.into()),
+            lts: None,
+            status,
+            severity: Severity::Ok,
+            latest_in_line: None,
+            latest: None,
+            eol: None,
+            eol_source: None,
+            releases_behind: None,
+            lines_behind: None,
+            days_behind: days,
+            support_days_left: None,
+            eol_warning_days: None,
+            findings: Vec::new(),
+            explanation: String::new(),
+        }
+    }
+
+    /// Shares count only verdicts with data; the quantiles are nearest-rank over the verdicts
+    /// that are behind; a line past its end counts once however many packages ship it.
+    #[test]
+    fn distro_figures_are_computed_from_the_verdicts() {
+        let mut verdicts: Vec<Verdict> = (1..=10)
+            .map(|d| verdict(&format!("w{d}"), "deb", Status::Behind, Some(d * 10), "1.0"))
+            .collect();
+        verdicts.push(verdict("old", "deb", Status::Eol, None, "2.4"));
+        verdicts.push(verdict("old-too", "deb", Status::Eol, None, "2.4"));
+        verdicts.push(verdict("gone", "deb", Status::Error, None, "1"));
+        verdicts.push(verdict("ok", "deb", Status::Current, None, "3"));
+        verdicts.push(verdict("ok", "tw", Status::Current, None, "3"));
+        let mut report = Report::new("t".into(), verdicts, Vec::new(), 14);
+        report.summarise_distros(&BTreeMap::from([
+            ("deb".to_owned(), Some(34_289)),
+            ("tw".to_owned(), None),
+            ("unused".to_owned(), Some(5)),
+        ]));
+        let deb = &report.summary.distros["deb"];
+        assert_eq!(deb.packages, Some(34_289));
+        assert_eq!(deb.watched, 14);
+        assert_eq!(deb.statuses[&Status::Behind], 10);
+        // 13 verdicts with data (the error has none): 10 behind, 2 at end of life.
+        assert!((deb.behind_share - 10.0 / 13.0).abs() < 1e-9);
+        assert!((deb.eol_share - 2.0 / 13.0).abs() < 1e-9);
+        assert_eq!(deb.median_days_behind, Some(50));
+        assert_eq!(deb.p90_days_behind, Some(90));
+        assert_eq!(deb.lines_past_eol, 2, "two watches ship line 2.4");
+        let tw = &report.summary.distros["tw"];
+        assert_eq!(
+            (tw.packages, tw.watched, tw.median_days_behind),
+            (None, 1, None)
+        );
+        assert_eq!(report.summary.distros["unused"].watched, 0);
+        let lines = report.distro_lines();
+        assert!(
+            lines[0].starts_with("deb: 34289 packages, 14 watched; 77% behind, 15% at or near end of life, 2 lines past end of life, days behind median 50 / p90 90"),
+            "{lines:?}"
+        );
     }
 }

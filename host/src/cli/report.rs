@@ -4,6 +4,7 @@ use clap::{Args, ValueEnum};
 
 use super::{Cli, open_store};
 use crate::exit;
+use crate::report::Report;
 use crate::store::{Change, Changes};
 
 /// Output formats of `report`.
@@ -127,10 +128,47 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> u8 {
             store.path().display()
         );
     }
+    // The distro-wide figures of the newest run: the figure a release engineer quotes.
+    let newest = store.latest_report().ok().flatten();
+    let lines = newest
+        .as_ref()
+        .map(Report::distro_lines)
+        .unwrap_or_default();
     let text = match args.format {
-        ReportFormat::Json => serde_json::to_string_pretty(&changes).unwrap_or_default() + "\n",
-        ReportFormat::Text => text(&changes),
-        ReportFormat::Markdown => markdown(&changes),
+        ReportFormat::Json => {
+            #[derive(serde::Serialize)]
+            struct Out<'a> {
+                #[serde(flatten)]
+                changes: &'a Changes,
+                distros: &'a std::collections::BTreeMap<String, crate::report::DistroSummary>,
+            }
+            let empty = std::collections::BTreeMap::new();
+            let out = Out {
+                changes: &changes,
+                distros: newest.as_ref().map_or(&empty, |r| &r.summary.distros),
+            };
+            serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"
+        }
+        ReportFormat::Text => {
+            let mut out = text(&changes);
+            if !lines.is_empty() {
+                out.push_str("\nDistros (newest run):\n");
+                for l in &lines {
+                    out.push_str(&format!("  {l}\n"));
+                }
+            }
+            out
+        }
+        ReportFormat::Markdown => {
+            let mut out = markdown(&changes);
+            if !lines.is_empty() {
+                out.push_str("\n## Distros (newest run)\n\n");
+                for l in &lines {
+                    out.push_str(&format!("- {l}\n"));
+                }
+            }
+            out
+        }
     };
     print!("{text}");
     exit::OK

@@ -139,8 +139,9 @@ impl Verdict {
     pub fn confidence(&self, before: Confidence) -> Option<Confidence> {
         match self {
             Verdict::Confirmed { .. } => Some(Confidence::High),
-            // A project of that name exists, but nothing says it is this one.
-            Verdict::Exists { .. } => Some(before),
+            // A project of that name exists, but nothing says it is this one (`bleachbit` on
+            // the Python index is somebody's fork): a name alone is no evidence.
+            Verdict::Exists { .. } => Some(Confidence::Low),
             Verdict::Missing { .. } => None,
             Verdict::Failed(_) => Some(before),
         }

@@ -453,6 +453,33 @@ impl Store {
             .map_err(|e| self.query_error(e))
     }
 
+    /// Each distro's package count in the newest run (its summary only: no verdict is read).
+    pub fn latest_distro_sizes(&self) -> Result<BTreeMap<String, Option<u32>>, StoreError> {
+        let head: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT report FROM runs ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.query_error(e))?;
+        let head: serde_json::Value = head
+            .and_then(|h| serde_json::from_str(&h).ok())
+            .unwrap_or_default();
+        Ok(head["summary"]["distros"]
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(name, d)| {
+                        let n = d["packages"].as_u64().and_then(|n| u32::try_from(n).ok());
+                        (name.clone(), n)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
     /// The report of the newest run, if any (its verdicts from the verdicts table).
     pub fn latest_report(&self) -> Result<Option<Report>, StoreError> {
         let conn = self.conn();
