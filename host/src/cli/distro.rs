@@ -164,6 +164,7 @@ fn sources_of(d: &crate::config::Distro) -> Vec<String> {
                 })
                 .collect()
         }
+        Some(DistroKind::Flathub) => vec![format!("{} (AppStream catalogue)", text(&d.url))],
         Some(DistroKind::Oci) => d
             .images
             .iter()

@@ -287,6 +287,9 @@ pub enum DistroKind {
     Oci,
     /// An Open Build Service project: its source packages and their spec versions.
     Obs,
+    /// A Flatpak remote's AppStream catalogue (Flathub's `appstream.xml.gz`): application id →
+    /// the newest release it lists.
+    Flathub,
 }
 
 /// Which Debian index a `deb` distro reads.
@@ -325,7 +328,8 @@ pub struct Distro {
     /// For `rpm-md`: the repositories' base URLs (the directories holding `repodata/`).
     #[serde(default)]
     pub urls: Vec<Spanned<String>>,
-    /// For `deb`: the archive's base URL (the directory holding `dists/`).
+    /// For `deb`: the archive's base URL (the directory holding `dists/`); for `flathub`, the
+    /// AppStream catalogue's URL.
     #[serde(default)]
     pub url: Option<Spanned<String>>,
     /// For `deb`: suites, merged in order (`["bookworm", "bookworm-updates"]`).
@@ -887,6 +891,16 @@ impl Config {
         };
         match kind {
             DistroKind::Static | DistroKind::Installed => Ok(()),
+            DistroKind::Flathub => {
+                let Some(url) = &distro.url else {
+                    return Err(self.error_at(
+                        table,
+                        format!("distro `{name}` is `flathub` but has no `url`"),
+                        Some("add `url = \"https://…/appstream.xml.gz\"`: the remote's AppStream catalogue, or use `preset = \"flathub\"`".into()),
+                    ));
+                };
+                url_ok(url)
+            }
             DistroKind::Obs => {
                 let Some(api) = &distro.api else {
                     return Err(self.error_at(

@@ -486,3 +486,71 @@ pub struct Counts {
     /// By confidence.
     pub by_confidence: BTreeMap<&'static str, usize>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rpm(name: &str, source: &str, url: Option<&str>) -> ShippedPackage {
+        ShippedPackage {
+            name: name.into(),
+            version: "1.0-150600.1.1".into(),
+            source: Some(source.into()),
+            arch: Some("x86_64".into()),
+            homepage: url.map(Into::into),
+            ..ShippedPackage::default()
+        }
+    }
+
+    /// openSUSE's names, and several binaries of one source as one watch.
+    #[test]
+    fn an_rpm_md_distro_is_placed_by_source() {
+        let packages = [
+            rpm(
+                "python311-requests",
+                "python-requests",
+                Some("https://requests.readthedocs.io"),
+            ),
+            rpm("python312-requests", "python-requests", None),
+            rpm("perl-Moose", "perl-Moose", None),
+            rpm("ruby3.4-rubygem-rack", "rubygem-rack", None),
+            rpm(
+                "podman",
+                "podman",
+                Some("https://github.com/containers/podman"),
+            ),
+            rpm(
+                "podman-remote",
+                "podman",
+                Some("https://github.com/containers/podman"),
+            ),
+            rpm(
+                "aaa_base",
+                "aaa_base",
+                Some("https://github.com/openSUSE/aaa_base"),
+            ),
+            rpm("filesystem", "filesystem", None),
+        ];
+        let registries = registries([("pypi".to_owned(), "http://py.invalid/".to_owned())]);
+        let d = discover("tw", &packages, Family::Rpm, &registries);
+        let by: BTreeMap<&str, &Found> = d.found.iter().map(|f| (f.package.as_str(), f)).collect();
+        assert_eq!(d.packages, 6, "eight binaries of six sources");
+        let requests = by["python-requests"];
+        assert_eq!((requests.tracker, requests.binaries), ("pypi", 2));
+        assert_eq!(requests.settings["project"], "requests");
+        assert_eq!(
+            requests.settings["registry"], "http://py.invalid",
+            "no trailing slash"
+        );
+        assert_eq!(by["perl-Moose"].settings["distribution"], "Moose");
+        assert_eq!(by["rubygem-rack"].settings["gem"], "rack");
+        assert_eq!(by["podman"].settings["repository"], "containers/podman");
+        assert_eq!(by["podman"].binaries, 2);
+        assert!(by.contains_key("aaa_base"));
+        assert_eq!(d.unplaced.len(), 1);
+        assert_eq!(d.unplaced[0].package, "filesystem");
+        // Names become valid watch names.
+        assert_eq!(watch_name("libxml++2.6"), "libxmlplusplus2.6");
+        assert_eq!(watch_name("_private"), "x_private");
+    }
+}

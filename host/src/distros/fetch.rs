@@ -123,6 +123,25 @@ pub async fn fetch(distro: &Distro, http: &HttpClient) -> Result<Shipped, Distro
             }
             Ok(Shipped::new(all, Scheme::Generic))
         }
+        DistroKind::Flathub => {
+            let url = distro
+                .url
+                .as_ref()
+                .map(|u| u.get_ref().clone())
+                .unwrap_or_default();
+            let bytes = get(http, &url).await?;
+            let parsed = tokio::task::spawn_blocking(move || {
+                let reader = decompress::reader(&bytes).map_err(|e| e.to_string())?;
+                super::flathub::parse_catalog(reader)
+            })
+            .await
+            .map_err(|e| DistroError::Format {
+                url: url.clone(),
+                message: format!("the parser task failed: {e}"),
+            })?
+            .map_err(|message| DistroError::Format { url, message })?;
+            Ok(Shipped::new(parsed, Scheme::Generic))
+        }
         DistroKind::RpmMd | DistroKind::Deb => {
             let metadata = fetch_metadata(distro, http).await?;
             fetch_indexes(distro, http, &metadata).await

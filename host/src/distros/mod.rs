@@ -8,6 +8,7 @@ pub mod cache;
 pub mod deb;
 pub mod decompress;
 pub mod fetch;
+pub mod flathub;
 pub mod installed;
 pub mod obs;
 pub mod oci;

@@ -97,6 +97,30 @@ pub const PRESETS: &[Preset] = &[
         urls: &[],
         suites: &["unstable"],
     },
+    Preset {
+        name: "flathub",
+        title: "Flathub (what MicroOS Desktop and Aeon install applications from)",
+        kind: DistroKind::Flathub,
+        family: Family::Rpm,
+        urls: &["https://dl.flathub.org/repo/appstream/x86_64/appstream.xml.gz"],
+        suites: &[],
+    },
+    Preset {
+        name: "sle-15-sp6-bci",
+        title: "SUSE Linux Enterprise 15 SP6, Base Container Images repository",
+        kind: DistroKind::RpmMd,
+        family: Family::Rpm,
+        urls: &["https://updates.suse.com/SUSE/Products/SLE-BCI/15-SP6/x86_64/product/"],
+        suites: &[],
+    },
+    Preset {
+        name: "sle-15-sp7-bci",
+        title: "SUSE Linux Enterprise 15 SP7, Base Container Images repository",
+        kind: DistroKind::RpmMd,
+        family: Family::Rpm,
+        urls: &["https://updates.suse.com/SUSE/Products/SLE-BCI/15-SP7/x86_64/product/"],
+        suites: &[],
+    },
 ];
 
 /// The preset called `name`.
@@ -118,7 +142,15 @@ pub fn apply(distro: &mut Distro, preset: &Preset) {
     distro.kind.get_or_insert(preset.kind);
     distro.title.get_or_insert_with(|| preset.title.to_owned());
     distro.family.get_or_insert(preset.family);
-    if distro.urls.is_empty() {
+    if preset.kind == DistroKind::Flathub {
+        // One catalogue, in `url`.
+        if distro.url.is_none() {
+            distro.url = preset
+                .urls
+                .first()
+                .map(|u| toml::Spanned::new(0..0, (*u).to_owned()));
+        }
+    } else if distro.urls.is_empty() {
         distro.urls = preset
             .urls
             .iter()
@@ -158,6 +190,9 @@ mod tests {
                     }
                 }
                 DistroKind::Deb => assert!(!p.suites.is_empty() && p.urls.is_empty(), "{}", p.name),
+                DistroKind::Flathub => {
+                    assert!(p.urls.len() == 1 && p.suites.is_empty(), "{}", p.name)
+                }
                 DistroKind::Static | DistroKind::Installed | DistroKind::Oci | DistroKind::Obs => {
                     panic!("{}: a preset reads repositories", p.name)
                 }

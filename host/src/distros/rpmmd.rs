@@ -20,7 +20,7 @@ pub struct PrimaryRef {
     pub checksum: String,
 }
 
-fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
+pub(super) fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == name)
@@ -222,6 +222,11 @@ mod tests {
             .find(|p| p.name == "libqdialogsolver1")
             .expect("listed");
         assert_eq!(p.version, "1.2.0-4.76");
+        assert!(
+            list.iter().any(|p| p.homepage.as_deref()
+                == Some("http://svn.opensuse.org/svn/zypp/trunk/sat-solver")),
+            "`<url>` is read as the homepage"
+        );
         assert_eq!(p.arch.as_deref(), Some("i586"));
         assert_eq!(p.source.as_deref(), Some("libqdialogsolver1"));
         let vbox = parse_primary(&fixture("opensuse/obs_virtualbox_11_1/primary.xml")[..])
