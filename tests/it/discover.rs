@@ -296,6 +296,20 @@ async fn discover_writes_a_stable_watch_file_that_the_config_includes() {
         .expect_err("missing include")
         .to_string();
     assert!(err.contains("rollcall discover"), "{err}");
+    // A registry key that is no registry tracker, and an endpoint that is no URL, are errors.
+    let config = write_config(dir.path(), &archive, &registry, "");
+    let text = std::fs::read_to_string(&config).expect("read");
+    std::fs::write(&config, text.replace("\npypi = ", "\npipy = ")).expect("write");
+    let err = Config::load(&config)
+        .expect_err("unknown registry")
+        .to_string();
+    assert!(
+        err.contains("`pipy`") && err.contains("registry trackers: pypi"),
+        "{err}"
+    );
+    std::fs::write(&config, text.replace("npm = \"http", "npm = \"ftp")).expect("write");
+    let err = Config::load(&config).expect_err("not a URL").to_string();
+    assert!(err.contains("is not an http(s) URL"), "{err}");
 }
 
 /// One line of the hand-established truth: package, kind, id.
@@ -499,4 +513,97 @@ async fn verify_finds_the_registry_names_a_person_found() {
     // mysqlclient), 3 are answers a person could defend (`babel`, `lodash.reescape` twice), and
     // the rest differ only in case or a renamed package (`JSONStream`, `yarn`).
     assert!(share >= 0.90, "{right} of {all}:\n{}", wrong.join("\n"));
+}
+
+/// Flathub as a distro: a real catalogue (Flathub's x86_64 `appstream.xml` of 2018, trimmed)
+/// served gzipped, read as application id → newest release, and discovered from its homepages.
+#[tokio::test(flavor = "multi_thread")]
+async fn flathub_ships_applications_and_their_homepages_place_them() {
+    let xml = support::fixture("distro-metadata/flathub/appstream.xml");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &xml).expect("gzip");
+    let server = Server::start(vec![(
+        "/repo/appstream/x86_64/appstream.xml.gz",
+        Reply::ok(gz.finish().expect("gzip")),
+    )])
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("rollcall.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[distros.flathub]\npreset = \"flathub\"\nurl = \"{}\"\n",
+            server.url("/repo/appstream/x86_64/appstream.xml.gz")
+        ),
+    )
+    .expect("write");
+    let out = rollcall(&config, &["distro", "show", "flathub", "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("json");
+    let pairs: Vec<(&str, &str)> = shown
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap_or_default(),
+                p["version"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    // Seven applications list a release; LibreSprite, Lugaru and the GNOME runtime do not.
+    assert_eq!(
+        pairs,
+        [
+            ("com.github.alecaddd.sequeler", "0.5.5"),
+            ("com.github.lainsce.notejot", "1.3.8"),
+            ("de.haeckerfelix.gradio", "7.1"),
+            ("io.github.Hexchat", "2.14.1"),
+            ("io.github.guillaumechereau.Goxel", "v0.7.3"),
+            ("org.gnome.Eolie", "0.9.35"),
+            ("org.gnome.Fractal", "3.29.1"),
+        ]
+    );
+    let out = rollcall(&config, &["discover", "flathub", "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let placed: BTreeMap<&str, (&str, &str)> = doc["found"]
+        .as_array()
+        .expect("found")
+        .iter()
+        .map(|f| {
+            (
+                f["package"].as_str().unwrap_or_default(),
+                (
+                    f["tracker"].as_str().unwrap_or_default(),
+                    f["proposal"]["id"].as_str().unwrap_or_default(),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(
+        placed["com.github.alecaddd.sequeler"],
+        ("github-tags", "Alecaddd/sequeler")
+    );
+    assert_eq!(
+        placed["io.github.Hexchat"],
+        ("github-tags", "hexchat/hexchat")
+    );
+    assert_eq!(
+        placed["io.github.guillaumechereau.Goxel"],
+        ("github-tags", "guillaumechereau/goxel")
+    );
+    assert_eq!(
+        placed["org.gnome.Fractal"],
+        ("gitlab-tags", "gitlab.gnome.org/World/fractal")
+    );
+    assert_eq!(doc["counts"]["packages"], 7);
 }
