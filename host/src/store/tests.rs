@@ -150,6 +150,21 @@ fn windows_never_lose_releases_and_a_first_run_is_a_baseline() {
             "w: new release 2.10.0"
         ]
     );
+    // From before the first run: its baseline, then what the second run added.
+    let mut both = store
+        .changes_since("1999-01-01T00:00:00Z")
+        .expect("changes");
+    both.sort_releases(|_| crate::versions::Scheme::Generic);
+    let both: Vec<String> = both.changes.iter().map(Change::sentence).collect();
+    assert_eq!(
+        both,
+        [
+            "w: new release 12.1.0",
+            "w: new release 9.0.0",
+            "w: new release 2.10.0",
+            "w: first run: 4 releases recorded"
+        ]
+    );
     let unlisted: i64 = store
         .conn()
         .query_row(
