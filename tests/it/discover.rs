@@ -296,6 +296,14 @@ async fn discover_writes_a_stable_watch_file_that_the_config_includes() {
         .expect_err("missing include")
         .to_string();
     assert!(err.contains("rollcall discover"), "{err}");
+    // A glob that matches nothing adds nothing.
+    let config = write_config(
+        dir.path(),
+        &archive,
+        &registry,
+        "include = [\"none/*.toml\"]\n",
+    );
+    assert!(Config::load(&config).expect("loads").watches.is_empty());
     // A registry key that is no registry tracker, and an endpoint that is no URL, are errors.
     let config = write_config(dir.path(), &archive, &registry, "");
     let text = std::fs::read_to_string(&config).expect("read");
