@@ -521,6 +521,37 @@ async fn verify_finds_the_registry_names_a_person_found() {
     // mysqlclient), 3 are answers a person could defend (`babel`, `lodash.reescape` twice), and
     // the rest differ only in case or a renamed package (`JSONStream`, `yarn`).
     assert!(share >= 0.90, "{right} of {all}:\n{}", wrong.join("\n"));
+
+    // A registry that cannot be reached: after its first failures the rest of its proposals
+    // are not asked, and each says why; the proposals stay, with the rule's confidence.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let unreachable = format!("http://{}/cpan", closed.local_addr().expect("addr"));
+    drop(closed);
+    let text = std::fs::read_to_string(&config).expect("read");
+    std::fs::write(&config, text.replace(&registry.url("/cpan"), &unreachable)).expect("write");
+    let doc = verified(&config);
+    let perl: Vec<&str> = doc["found"]
+        .as_array()
+        .expect("found")
+        .iter()
+        .filter(|f| f["proposal"]["kind"] == "metacpan")
+        .map(|f| f["verified"].as_str().unwrap_or_default())
+        .collect();
+    assert!(perl.len() >= 30, "{} metacpan proposals", perl.len());
+    assert!(
+        perl.iter()
+            .all(|v| v.starts_with("could not ask the registry")),
+        "{perl:?}"
+    );
+    let skipped = perl
+        .iter()
+        .filter(|v| v.contains("answered none of the first requests"))
+        .count();
+    assert!(
+        skipped >= perl.len() - 10,
+        "only {skipped} of {} were not asked",
+        perl.len()
+    );
 }
 
 /// Flathub as a distro: a real catalogue (Flathub's x86_64 `appstream.xml` of 2018, trimmed)

@@ -41,23 +41,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Every kind, in order.
-    pub const ALL: [Kind; 13] = [
-        Kind::Github,
-        Kind::Gitlab,
-        Kind::Git,
-        Kind::Gnu,
-        Kind::Pypi,
-        Kind::Crates,
-        Kind::Npm,
-        Kind::Metacpan,
-        Kind::Cran,
-        Kind::Hackage,
-        Kind::Rubygems,
-        Kind::Go,
-        Kind::Gnome,
-    ];
-
     /// The name used in output and in the truth fixture.
     pub fn name(self) -> &'static str {
         match self {

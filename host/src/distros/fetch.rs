@@ -130,16 +130,7 @@ pub async fn fetch(distro: &Distro, http: &HttpClient) -> Result<Shipped, Distro
                 .map(|u| u.get_ref().clone())
                 .unwrap_or_default();
             let bytes = get(http, &url).await?;
-            let parsed = tokio::task::spawn_blocking(move || {
-                let reader = decompress::reader(&bytes).map_err(|e| e.to_string())?;
-                super::flathub::parse_catalog(reader)
-            })
-            .await
-            .map_err(|e| DistroError::Format {
-                url: url.clone(),
-                message: format!("the parser task failed: {e}"),
-            })?
-            .map_err(|message| DistroError::Format { url, message })?;
+            let parsed = parse_off_thread(url, bytes, |r| super::flathub::parse_catalog(r)).await?;
             Ok(Shipped::new(parsed, Scheme::Generic))
         }
         DistroKind::RpmMd | DistroKind::Deb => {
@@ -301,9 +292,19 @@ async fn fetch_rpmmd(
     let url = join(base, &primary.href);
     let bytes = get(http, &url).await?;
     verify(&url, &bytes, &primary.checksum_type, &primary.checksum)?;
+    parse_off_thread(url, bytes, |r| rpmmd::parse_primary(r)).await
+}
+
+/// Decompresses and parses a downloaded index on a blocking thread (an index is tens of MB:
+/// never on the async workers); a failure names `url`.
+async fn parse_off_thread<T: Send + 'static>(
+    url: String,
+    bytes: Vec<u8>,
+    parse: impl FnOnce(Box<dyn std::io::BufRead + '_>) -> Result<T, String> + Send + 'static,
+) -> Result<T, DistroError> {
     tokio::task::spawn_blocking(move || {
         let reader = decompress::reader(&bytes).map_err(|e| e.to_string())?;
-        rpmmd::parse_primary(reader)
+        parse(reader)
     })
     .await
     .map_err(|e| DistroError::Format {
@@ -364,16 +365,7 @@ async fn fetch_deb_suite(
         }
         verify(&url, &bytes, "sha256", &entry.sha256)?;
         let sources = index == DebIndex::Sources;
-        let parsed = tokio::task::spawn_blocking(move || {
-            let reader = decompress::reader(&bytes).map_err(|e| e.to_string())?;
-            deb::parse_index(reader, sources)
-        })
-        .await
-        .map_err(|e| DistroError::Format {
-            url: url.clone(),
-            message: format!("the parser task failed: {e}"),
-        })?
-        .map_err(|message| DistroError::Format { url, message })?;
+        let parsed = parse_off_thread(url, bytes, move |r| deb::parse_index(r, sources)).await?;
         out.extend(parsed);
     }
     Ok(out)
