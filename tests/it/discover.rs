@@ -416,18 +416,19 @@ fn rules_place_real_debian_packages_where_a_person_would() {
     for w in &wrong {
         eprintln!("  {w}");
     }
-    // Measured 2026-12-03: 345 of 464 (74.4 %) first choices right, and the right spelling among
-    // the candidates for 394 (84.9 %). Most misses are C projects whose homepage is their own
-    // site (htop.dev, openssl.org): no rule can name their repository without asking a forge.
-    // `--verify` picks among the candidates (the next test).
+    // Measured 2026-12-03: 367 of 464 (79.1 %) first choices right, and the right spelling among
+    // the candidates for 404 (87.1 %). Most misses are C projects whose homepage is their own
+    // site (htop.dev, openssl.org): no rule can name their repository without asking a forge;
+    // then CPAN's and CRAN's case (`DBI`, `gridExtra`) and gems' `_` where nothing in the index
+    // spells them. `--verify` picks among the candidates (the next test).
     assert!(
-        share >= 0.72,
+        share >= 0.77,
         "{right} of {} right:\n{}",
         truth.len(),
         wrong.join("\n")
     );
     assert!(
-        f64::from(reachable) / truth.len() as f64 >= 0.83,
+        f64::from(reachable) / truth.len() as f64 >= 0.85,
         "the right spelling is among the candidates for only {reachable} of {}",
         truth.len()
     );
@@ -516,11 +517,12 @@ async fn verify_finds_the_registry_names_a_person_found() {
         eprintln!("  {w}");
     }
     assert!(all >= 150, "{all} registry packages in the truth");
-    // Measured 2026-12-03: 154 of 168 (91.7 %). Of the 14 misses, 4 are projects none of whose
-    // spellings the rules try (google-api-python-client, python-memcached, python-mpd2,
-    // mysqlclient), 3 are answers a person could defend (`babel`, `lodash.reescape` twice), and
-    // the rest differ only in case or a renamed package (`JSONStream`, `yarn`).
-    assert!(share >= 0.90, "{right} of {all}:\n{}", wrong.join("\n"));
+    // Measured 2026-12-03: 160 of 168 (95.2 %). Of the 8 misses, 3 are packages no rule places
+    // on the index (`pillow`'s homepage is on github.io, `scikit-learn` and `wxpython4.0` have
+    // no prefix), 2 are spellings the rules do not try (`winapi-x86_64-pc-windows-gnu`,
+    // `@yarn-tool/resolve-package`), and 3 are answers a person could defend (`babel`, and
+    // `lodash.reescape` twice, which have released Debian's version and link its homepage).
+    assert!(share >= 0.94, "{right} of {all}:\n{}", wrong.join("\n"));
 
     // A registry that cannot be reached: after its first failures the rest of its proposals
     // are not asked, and each says why; the proposals stay, with the rule's confidence.

@@ -217,12 +217,18 @@ pub fn place(pkg: &ShippedPackage, family: Family) -> Placement {
     }
     // 3. The ecosystems' naming rules: the registry is where such a package is released. Not
     // for a distro-native package (`python-apt`, `dh-python`): the distro is its upstream.
+    let upstream_names: Vec<String> = [homepage.as_ref(), vcs.as_ref().filter(|_| !packaging_vcs)]
+        .into_iter()
+        .flatten()
+        .flat_map(repository_name)
+        .collect();
     if !native && let Some(mut proposal) = by_name(name, family) {
         // A forge homepage does not name the registry project, but it is what `--verify`
         // matches the registry's own links against.
         if let Some(h) = &pkg.homepage {
             proposal.evidence = format!("{}; homepage {h}", proposal.evidence);
         }
+        spell_as_upstream(&mut proposal, &upstream_names);
         return Placement::Placed(proposal);
     }
     // 3b. A package the index puts in an ecosystem (its team's test or build helper, or its
@@ -242,6 +248,7 @@ pub fn place(pkg: &ShippedPackage, family: Family) -> Placement {
                 pkg.vcs.as_deref().unwrap_or_default()
             ),
         };
+        spell_as_upstream(&mut proposal, &upstream_names);
         return Placement::Placed(proposal);
     }
     // 4. A forge or a GNU/GNOME home.
@@ -491,6 +498,84 @@ fn from_url(url: &Url, package: &str) -> Option<(Kind, String)> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// The repository name of a forge URL (`github.com/ruby/did_you_mean` → `did_you_mean`,
+/// `github.com/houseabsolute/DateTime.pm` → `DateTime`): how the upstream spells itself.
+fn repository_name(url: &Url) -> Vec<String> {
+    let repo = match from_url(url, "") {
+        Some((Kind::Github | Kind::Gitlab | Kind::Git, id)) => {
+            id.rsplit('/').next().unwrap_or_default().to_owned()
+        }
+        _ => return Vec::new(),
+    };
+    let bare = [".pm", ".js", ".py", ".rb", ".rs"]
+        .iter()
+        .find_map(|s| repo.strip_suffix(s))
+        .filter(|b| !b.is_empty())
+        .map(str::to_owned);
+    bare.into_iter().chain([repo]).collect()
+}
+
+/// A name's words, without case or separators (`multi_json` and `Multi-JSON` are
+/// `[multi, json]`; `minimagick` is another name).
+fn words(name: &str) -> Vec<String> {
+    name.split(['-', '_', '.'])
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
+/// A naming rule guesses a project's separators and case (`ruby-multi-json`: `multi-json` or
+/// `multi_json`?); the upstream's own repository name, when it is the same words, settles them
+/// (`intridea/multi_json`, `houseabsolute/DateTime.pm`). Any other repository name is one more
+/// spelling for `--verify` to try (`PyMySQL/mysqlclient` for `python-mysqldb`), never the first
+/// choice: repositories often carry the ecosystem in their name (`python-evdev` is `evdev`).
+fn spell_as_upstream(proposal: &mut Proposal, upstream_names: &[String]) {
+    for repo in upstream_names {
+        let key = words(repo);
+        // The repository's name as the registry would write it: npm has had lower-case names
+        // only since 2017 (`JSONStream` is older, and stays a spelling to try), CPAN has no `_`.
+        let spelling = match proposal.kind {
+            Kind::Npm | Kind::Crates => repo.to_ascii_lowercase(),
+            Kind::Metacpan => repo.replace('_', "-"),
+            _ => repo.clone(),
+        };
+        // CPAN and CRAN are case-sensitive, and a lower-case repository (`p5-net-dns`) says
+        // nothing about case: it settles nothing.
+        // The Python index ignores case and separators: nothing to settle there.
+        let settles = match proposal.kind {
+            Kind::Pypi => false,
+            Kind::Metacpan | Kind::Cran => repo.chars().any(|c| c.is_ascii_uppercase()),
+            _ => true,
+        };
+        if settles && words(&proposal.id) == key && spelling != proposal.id {
+            let old = std::mem::replace(&mut proposal.id, spelling.clone());
+            proposal.alternatives.insert(0, old);
+            proposal.rule = upstream_rule(proposal.rule);
+        } else {
+            proposal.alternatives.push(spelling.clone());
+        }
+        if *repo != spelling {
+            proposal.alternatives.push(repo.clone());
+        }
+    }
+    let mut seen = std::collections::BTreeSet::from([proposal.id.clone()]);
+    proposal.alternatives.retain(|a| seen.insert(a.clone()));
+}
+
+/// The rule's words once the upstream's repository name has settled the spelling.
+fn upstream_rule(rule: &'static str) -> &'static str {
+    match rule {
+        "name rust-*" => "name rust-*, spelled as its repository",
+        "name python-*" => "name python-*, spelled as its repository",
+        "name node-*" => "name node-*, spelled as its repository",
+        "name ruby-*" => "name ruby-*, spelled as its repository",
+        "name r-cran-*" => "name r-cran-*, spelled as its repository",
+        "name haskell-*" => "name haskell-*, spelled as its repository",
+        "name lib*-perl" => "name lib*-perl, spelled as its repository",
+        other if other.ends_with("by name") => "package by name, spelled as its repository",
+        other => other,
     }
 }
 
@@ -933,6 +1018,68 @@ mod tests {
             )),
             (Kind::Metacpan, "libwww-perl".into())
         );
+    }
+
+    #[test]
+    fn the_upstream_repository_settles_separators_and_case() {
+        // Real bookworm paragraphs: the repository spells the gem, the crate, the distribution.
+        let gem = |name: &str, home: &str| placed(&deb(name, "1.0-1", Some(home), None));
+        assert_eq!(
+            gem("ruby-did-you-mean", "https://github.com/ruby/did_you_mean"),
+            (Kind::Rubygems, "did_you_mean".into())
+        );
+        assert_eq!(
+            gem(
+                "libdatetime-perl",
+                "https://github.com/houseabsolute/DateTime.pm/wiki"
+            ),
+            (Kind::Metacpan, "DateTime".into())
+        );
+        assert_eq!(
+            gem(
+                "node-string-decoder",
+                "https://github.com/nodejs/string_decoder"
+            ),
+            (Kind::Npm, "string_decoder".into())
+        );
+        // Other words are only one more spelling to try: `minimagick` is not `mini_magick`,
+        // a repository named for its ecosystem (`python-evdev`) is not the project (`evdev`).
+        let Placement::Placed(magick) = place(
+            &deb(
+                "ruby-mini-magick",
+                "4.11.0-1",
+                Some("https://github.com/minimagick/minimagick"),
+                None,
+            ),
+            Family::Deb,
+        ) else {
+            panic!()
+        };
+        assert_eq!(magick.id, "mini-magick");
+        assert!(magick.alternatives.contains(&"minimagick".to_owned()));
+        assert_eq!(magick.rule, "name ruby-*");
+        assert_eq!(
+            gem("python-evdev", "https://github.com/gvalkov/python-evdev"),
+            (Kind::Pypi, "evdev".into())
+        );
+        // A lower-case repository says nothing about CPAN's case, nor npm's upper case about npm's.
+        assert_eq!(
+            gem("libnet-dns-perl", "https://github.com/someone/p5-net-dns"),
+            (Kind::Metacpan, "Net-Dns".into())
+        );
+        let Placement::Placed(stream) = place(
+            &deb(
+                "node-jsonstream",
+                "1.3.5-3",
+                Some("https://github.com/dominictarr/JSONStream"),
+                None,
+            ),
+            Family::Deb,
+        ) else {
+            panic!()
+        };
+        assert_eq!(stream.id, "jsonstream");
+        assert!(stream.alternatives.contains(&"JSONStream".to_owned()));
     }
 
     #[test]
