@@ -201,7 +201,7 @@ pub async fn run(
         tracing::info!(watches = due.len(), "daemon run starting");
         let keep = Keep {
             store,
-            retention_days: config.store.retention_days,
+            retention: config.store.retention(),
         };
         let run = run::check_with(&subset, runtime.clone(), Day::today(), Some(keep), None);
         tokio::pin!(run);

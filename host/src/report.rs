@@ -393,10 +393,11 @@ impl Report {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn verdict(
+    /// A verdict with only what the figures read (the store's tests use it too).
+    pub(crate) fn verdict(
         watch: &str,
         distro: &str,
         status: Status,

@@ -25,7 +25,7 @@ fn whole_runs_only(db: &std::path::Path) -> i64 {
     let conn = rusqlite::Connection::open(db).expect("open");
     let orphans: i64 = conn
         .query_row(
-            "SELECT count(*) FROM verdicts WHERE run_id NOT IN (SELECT id FROM runs)",
+            "SELECT count(*) FROM verdict_spans WHERE last_run NOT IN (SELECT id FROM runs)",
             [],
             |r| r.get(0),
         )
@@ -33,7 +33,7 @@ fn whole_runs_only(db: &std::path::Path) -> i64 {
     assert_eq!(orphans, 0, "verdicts without their run");
     let partial: i64 = conn
         .query_row(
-            "SELECT count(*) FROM runs r WHERE (SELECT count(*) FROM verdicts v WHERE v.run_id = r.id) != ?1",
+            "SELECT count(*) FROM runs r WHERE (SELECT count(*) FROM verdict_spans v WHERE v.first_run <= r.id AND v.last_run >= r.id) != ?1",
             [WATCHES as i64],
             |r| r.get(0),
         )

@@ -320,7 +320,7 @@ impl Upstreams {
             today.parse().expect("a day"),
             Some(Keep {
                 store,
-                retention_days: 0,
+                retention: rollcall::store::Retention::ALL,
             }),
             None,
         )
@@ -348,6 +348,7 @@ const TIMES: &[(&str, &str)] = &[
     ("shipped", "first_seen"),
     ("shipped", "last_seen"),
     ("upstream", "fetched_at"),
+    ("poll_latest", "at"),
     ("releases", "first_seen"),
     ("releases", "last_seen"),
     ("releases", "gone_since"),
@@ -361,9 +362,9 @@ const TIMES: &[(&str, &str)] = &[
 /// Columns whose text can carry a URL or a host.
 const TEXTS: &[(&str, &str)] = &[
     ("runs", "report"),
-    ("verdicts", "verdict"),
-    ("polls", "error"),
-    ("polls", "denials"),
+    ("verdict_spans", "verdict"),
+    ("poll_latest", "error"),
+    ("poll_latest", "denials"),
     ("upstream", "data"),
     ("hosts", "host"),
 ];
@@ -496,7 +497,9 @@ pub fn fill_large(store: &Store, rows: usize) {
         merged,
         hosts: Vec::new(),
     };
-    store.record_run(&run, 0).expect("the run is stored");
+    store
+        .record_run(&run, rollcall::store::Retention::ALL)
+        .expect("the run is stored");
 }
 
 /// A run an hour after [`fill`]'s newest, as the daemon would store it: glibc alone, whose

@@ -52,7 +52,7 @@ async fn check(text: &str, store: &Arc<Store>, policy: NetPolicy) -> Report {
         support::today(),
         Some(Keep {
             store,
-            retention_days: 0,
+            retention: rollcall::store::Retention::ALL,
         }),
         None,
     )

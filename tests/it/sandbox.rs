@@ -791,7 +791,7 @@ async fn refusals_show_in_the_report_the_store_and_the_dashboard() {
     );
     let keep = rollcall::run::Keep {
         store: &store,
-        retention_days: 0,
+        retention: rollcall::store::Retention::ALL,
     };
     let report = rollcall::run::check_with(
         &support::config(&text),

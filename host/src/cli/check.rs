@@ -42,6 +42,7 @@ Examples:
   rollcall check
   rollcall check --format json > report.json
   rollcall check --fail-on warning   # for cron: non-zero when anything needs attention
+  rollcall check --shard 0/3 --db shard-0.db   # one machine of three; then `rollcall store merge`
 
 Exit status:
   0  nothing at or above --fail-on
@@ -65,6 +66,15 @@ pub struct CheckArgs {
     /// Evaluate as of this day (YYYY-MM-DD) instead of today, for reproducible reports
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub today: Option<Day>,
+
+    /// Run only shard K of N (0 ≤ K < N): a stable partition of the watches by name, so N
+    /// machines share a distribution; join their stores with `rollcall store merge`
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<run::shard::Shard>,
+}
+
+fn parse_shard(raw: &str) -> Result<run::shard::Shard, String> {
+    raw.parse()
 }
 
 fn parse_day(raw: &str) -> Result<Day, String> {
@@ -73,10 +83,17 @@ fn parse_day(raw: &str) -> Result<Day, String> {
 
 /// Runs `check` and returns the exit status.
 pub async fn run(cli: &Cli, args: &CheckArgs) -> u8 {
-    let config = match load_config(cli) {
+    let mut config = match load_config(cli) {
         Ok(c) => c,
         Err(code) => return code,
     };
+    if let Some(shard) = args.shard {
+        let all = config.watches.len();
+        config
+            .watches
+            .retain(|w| shard.contains(w.name.get_ref().as_str()));
+        tracing::info!(%shard, watches = config.watches.len(), of = all, "shard");
+    }
     let store = match open_store(cli) {
         Ok(s) => s,
         Err(code) => return code,
@@ -88,7 +105,7 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> u8 {
     let today = args.today.unwrap_or_else(Day::today);
     let keep = store.as_deref().map(|store| run::Keep {
         store,
-        retention_days: config.store.retention_days,
+        retention: config.store.retention(),
     });
     let bar = ProgressBar::new(args.format);
     let progress = |done: usize, total: usize| bar.show(done, total);

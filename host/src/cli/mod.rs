@@ -9,6 +9,7 @@ mod explain;
 mod plugin;
 mod plugin_new;
 mod report;
+mod store;
 mod tui;
 mod version;
 
@@ -101,6 +102,9 @@ pub enum Command {
     Plugin(plugin::PluginCommand),
     /// What changed since a moment: new releases, end of life, verdicts that moved (from the store)
     Report(report::ReportArgs),
+    /// Keep the store in bound (`gc`) and merge the stores of shards (`merge`)
+    #[command(subcommand)]
+    Store(store::StoreCommand),
     /// The terminal dashboard: every verdict worst first, details, trackers, changes; live
     Tui(tui::TuiArgs),
     /// Compare versions and reduce distro versions to upstream ones
@@ -143,6 +147,7 @@ pub fn main() -> ExitCode {
             Command::Explain(ref args) => explain::run(&cli, args).await,
             Command::Plugin(ref command) => plugin::run(&cli, command).await,
             Command::Report(ref args) => report::run(&cli, args).await,
+            Command::Store(ref command) => store::run(&cli, command),
             Command::Tui(ref args) => tui::run(&cli, args),
             Command::Version(ref command) => version::run(command),
         }

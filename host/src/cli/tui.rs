@@ -134,7 +134,7 @@ fn check(
         };
         let keep = Keep {
             store: &store,
-            retention_days: config.store.retention_days,
+            retention: config.store.retention(),
         };
         let report = run::check_with(&config, runtime, Day::today(), Some(keep), Some(&progress))
             .await

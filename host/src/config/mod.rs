@@ -126,14 +126,30 @@ impl NetworkConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct StoreConfig {
-    /// Runs older than this many days are pruned (their verdicts and poll records with them;
-    /// first-seen dates of releases and shipped versions are kept). 0 keeps everything.
+    /// Runs older than this many days are pruned (with the verdicts only they gave, and cached
+    /// responses not asked for since; first-seen dates of releases and shipped versions are
+    /// kept). 0: no bound in days.
     pub retention_days: u32,
+    /// At most this many runs are kept, the newest. 0: no bound in runs.
+    pub keep_runs: u32,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        Self { retention_days: 90 }
+        Self {
+            retention_days: 90,
+            keep_runs: 0,
+        }
+    }
+}
+
+impl StoreConfig {
+    /// The store's retention.
+    pub fn retention(&self) -> crate::store::Retention {
+        crate::store::Retention {
+            days: self.retention_days,
+            runs: self.keep_runs,
+        }
     }
 }
 
@@ -852,6 +868,13 @@ impl Config {
                 u64::from(self.store.retention_days),
                 36_500,
                 "a century",
+            ),
+            (
+                "store",
+                "keep-runs",
+                u64::from(self.store.keep_runs),
+                1_000_000,
+                "a million runs",
             ),
         ];
         for (table, key, value, max, what) in ranges {

@@ -302,7 +302,7 @@ impl HttpClient {
             .cache
             .as_ref()
             .zip(key.as_deref())
-            .and_then(|(store, key)| store.http_cached(key));
+            .and_then(|(store, key)| crate::store::blocking(|| store.http_cached(key)));
         let mut attempt = 0;
         loop {
             if let Some(wait) = gate.paused_for() {
@@ -358,12 +358,9 @@ impl HttpClient {
             if status == 304
                 && let (Some(c), Some(store)) = (&cached, &self.cache)
             {
-                let refreshed = CachedResponse {
-                    fetched_at: crate::store::now_rfc3339(),
-                    ..c.clone()
-                };
                 if let Some(key) = &key {
-                    store.http_store(key, &refreshed);
+                    let now = crate::store::now_rfc3339();
+                    crate::store::blocking(|| store.http_touch(key, &now));
                 }
                 return Ok(Fetched {
                     status: 200,
@@ -423,16 +420,14 @@ impl HttpClient {
                 };
                 let (etag, last_modified) = (header("etag"), header("last-modified"));
                 if etag.is_some() || last_modified.is_some() {
-                    store.http_store(
-                        key,
-                        &CachedResponse {
-                            etag,
-                            last_modified,
-                            headers: fetched.headers.clone(),
-                            body: fetched.body.clone(),
-                            fetched_at: crate::store::now_rfc3339(),
-                        },
-                    );
+                    let response = CachedResponse {
+                        etag,
+                        last_modified,
+                        headers: fetched.headers.clone(),
+                        body: fetched.body.clone(),
+                        fetched_at: crate::store::now_rfc3339(),
+                    };
+                    crate::store::blocking(|| store.http_store(key, &response));
                 }
             }
             return Ok(fetched);

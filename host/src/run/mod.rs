@@ -7,6 +7,7 @@
 
 mod judge;
 mod load;
+pub mod shard;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -262,7 +263,7 @@ fn combine(
             )),
             Err((kind, message)) => {
                 let last = store.and_then(|s| {
-                    s.last_good(watch.name.get_ref().as_str(), role)
+                    crate::store::blocking(|| s.last_good(watch.name.get_ref().as_str(), role))
                         .ok()
                         .flatten()
                 });
@@ -319,8 +320,8 @@ pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 pub struct Keep<'a> {
     /// The store.
     pub store: &'a Store,
-    /// Runs older than this many days are pruned (0: never).
-    pub retention_days: u32,
+    /// How much history to keep.
+    pub retention: crate::store::Retention,
 }
 
 /// Runs every watch of `config` and evaluates them as of `today`, keeping nothing.
@@ -451,7 +452,8 @@ pub async fn check_with(
             // The `github` import goes through the same client: one budget per host.
             hosts: runtime.http().budgets(),
         };
-        if let Err(e) = keep.store.record_run(&record, keep.retention_days) {
+        let stored = crate::store::blocking(|| keep.store.record_run(&record, keep.retention));
+        if let Err(e) = stored {
             tracing::error!("the run was not stored: {e}");
             return Err(RunFailure::Store(e.to_string()));
         }

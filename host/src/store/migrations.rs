@@ -4,7 +4,7 @@
 use super::{Store, StoreError};
 
 /// Each entry moves the schema from version `index` to `index + 1`.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     // 1: runs, verdicts, poll health, releases, lines, shipped versions, last good data, HTTP cache.
     "
     CREATE TABLE runs (
@@ -115,6 +115,50 @@ const MIGRATIONS: &[&str] = &[
     "
     ALTER TABLE polls ADD COLUMN denied INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE polls ADD COLUMN denials TEXT NOT NULL DEFAULT '[]';
+    ",
+    // 5: history that grows with what changes, not with how often rollcall runs. A verdict is
+    // kept once per span of runs that gave it unchanged (a run that changes nothing updates
+    // `last_run`); a poll's health only as its newest; releases indexed for `changes_since`.
+    "
+    CREATE TABLE verdict_spans (
+        watch TEXT NOT NULL,
+        distro TEXT NOT NULL,
+        package TEXT NOT NULL,
+        first_run INTEGER NOT NULL,
+        last_run INTEGER NOT NULL,
+        ord INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        verdict TEXT NOT NULL,
+        PRIMARY KEY (watch, distro, package, first_run)
+    ) WITHOUT ROWID;
+    CREATE INDEX verdict_spans_by_last ON verdict_spans(last_run, ord);
+    INSERT OR IGNORE INTO verdict_spans
+        SELECT watch, distro, package, run_id, run_id, rowid, status, severity, verdict FROM verdicts;
+    DROP TABLE verdicts;
+    CREATE TABLE poll_latest (
+        watch TEXT NOT NULL,
+        role TEXT NOT NULL,
+        at TEXT NOT NULL,
+        tracker TEXT NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        calls INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        revalidated INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        error TEXT,
+        denied INTEGER NOT NULL,
+        denials TEXT NOT NULL,
+        PRIMARY KEY (watch, role)
+    );
+    INSERT OR REPLACE INTO poll_latest
+        SELECT p.watch, p.role, r.finished_at, p.tracker, p.duration_ms, p.calls, p.bytes,
+               p.revalidated, p.outcome, p.error, p.denied, p.denials
+        FROM polls p JOIN runs r ON r.id = p.run_id ORDER BY p.run_id, p.rowid;
+    DROP TABLE polls;
+    CREATE INDEX releases_by_seen ON releases(first_seen);
+    CREATE INDEX releases_by_watch_seen ON releases(watch, first_seen);
+    CREATE INDEX releases_by_gone ON releases(gone_since);
     ",
 ];
 

@@ -15,6 +15,7 @@
 //! the schema is migrated by `PRAGMA user_version`. The default file is
 //! `$XDG_DATA_HOME/rollcall/rollcall.db` (`~/.local/share/rollcall/rollcall.db`).
 
+mod merge;
 mod migrations;
 mod queries;
 mod views;
@@ -25,7 +26,10 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-pub use self::queries::{CachedResponse, Change, Changes, PollRecord, RunRecord, StaleData};
+pub use self::merge::Merged;
+pub use self::queries::{
+    CachedResponse, Change, Changes, PollRecord, Retention, RunRecord, StaleData,
+};
 pub use self::views::{ShippedVersion, StoredPoll, StoredRelease, StoredVerdict};
 
 /// Why the store could not be used.
@@ -151,6 +155,17 @@ impl Store {
         self.conn()
             .query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0))
             .map_err(|e| self.query_error(e))
+    }
+}
+
+/// Runs `f`, a store call that blocks on SQLite, without holding up an async worker: on a
+/// multi-threaded runtime the worker hands its other tasks on first (`block_in_place`).
+pub fn blocking<R>(f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
     }
 }
 

@@ -59,6 +59,47 @@ pub struct RunRecord<'a> {
     pub hosts: Vec<crate::net::gate::HostBudget>,
 }
 
+/// How much history the store keeps: runs older than `days` and beyond the newest `runs` are
+/// pruned, with the verdict spans no kept run gave and cached responses nothing has asked for
+/// in `days`. 0 lifts either bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Days of runs kept.
+    pub days: u32,
+    /// Runs kept.
+    pub runs: u32,
+}
+
+impl Retention {
+    /// Keeps everything.
+    pub const ALL: Retention = Retention { days: 0, runs: 0 };
+
+    pub(super) fn apply(self, conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+        if self.days > 0 {
+            let cutoff = time::OffsetDateTime::now_utc() - time::Duration::days(self.days.into());
+            let cutoff = cutoff
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
+            conn.execute("DELETE FROM runs WHERE finished_at < ?1", params![cutoff])?;
+            conn.execute(
+                "DELETE FROM http_cache WHERE fetched_at < ?1",
+                params![cutoff],
+            )?;
+        }
+        if self.runs > 0 {
+            conn.execute(
+                "DELETE FROM runs WHERE id <= (SELECT id FROM runs ORDER BY id DESC LIMIT 1 OFFSET ?1)",
+                params![self.runs],
+            )?;
+        }
+        conn.execute(
+            "DELETE FROM verdict_spans WHERE last_run < coalesce((SELECT min(id) FROM runs), 0)",
+            [],
+        )?;
+        Ok(())
+    }
+}
+
 /// The last good answer of a watch's source.
 #[derive(Debug, Clone)]
 pub struct StaleData {
@@ -244,9 +285,9 @@ impl Changes {
 }
 
 impl Store {
-    /// Writes a finished run and everything learned in it, in one transaction; prunes runs
-    /// older than `retention_days` (first-seen dates are kept: they live in other tables).
-    pub fn record_run(&self, run: &RunRecord<'_>, retention_days: u32) -> Result<i64, StoreError> {
+    /// Writes a finished run and everything learned in it, in one transaction, and applies
+    /// `retention` (first-seen dates are kept: they live in other tables).
+    pub fn record_run(&self, run: &RunRecord<'_>, retention: Retention) -> Result<i64, StoreError> {
         let mut conn = self.conn();
         let fail = |e: rusqlite::Error| self.query_error(e);
         let tx = conn.transaction().map_err(fail)?;
@@ -267,25 +308,50 @@ impl Store {
         .map_err(fail)?;
         let run_id = tx.last_insert_rowid();
         {
+            // A verdict the same as its key's newest span extends that span; any other starts
+            // a new one. An unchanged run adds no verdict row.
+            let mut newest = tx
+                .prepare("SELECT first_run, verdict FROM verdict_spans WHERE watch = ?1 AND distro = ?2 AND package = ?3 ORDER BY first_run DESC LIMIT 1")
+                .map_err(fail)?;
+            let mut extend = tx
+                .prepare("UPDATE verdict_spans SET last_run = ?5, ord = ?6 WHERE watch = ?1 AND distro = ?2 AND package = ?3 AND first_run = ?4")
+                .map_err(fail)?;
             let mut insert = tx
-                .prepare("INSERT INTO verdicts (run_id, watch, distro, package, status, severity, verdict) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                .prepare("INSERT INTO verdict_spans (watch, distro, package, first_run, last_run, ord, status, severity, verdict) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8)")
                 .map_err(fail)?;
             let mut shipped = tx
                 .prepare("INSERT INTO shipped (distro, package, version, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)
                           ON CONFLICT (distro, package, version) DO UPDATE SET last_seen = excluded.last_seen")
                 .map_err(fail)?;
-            for v in &run.report.verdicts {
-                insert
-                    .execute(params![
-                        run_id,
-                        v.watch,
-                        v.distro,
-                        v.package,
-                        v.status.as_str(),
-                        v.severity.as_str(),
-                        serde_json::to_string(v).unwrap_or_default()
-                    ])
+            for (ord, v) in run.report.verdicts.iter().enumerate() {
+                let json = serde_json::to_string(v).unwrap_or_default();
+                let previous: Option<(i64, String)> = newest
+                    .query_row(params![v.watch, v.distro, v.package], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })
+                    .optional()
                     .map_err(fail)?;
+                match previous {
+                    Some((first, same)) if same == json => {
+                        extend
+                            .execute(params![v.watch, v.distro, v.package, first, run_id, ord])
+                            .map_err(fail)?;
+                    }
+                    _ => {
+                        insert
+                            .execute(params![
+                                v.watch,
+                                v.distro,
+                                v.package,
+                                run_id,
+                                ord,
+                                v.status.as_str(),
+                                v.severity.as_str(),
+                                json
+                            ])
+                            .map_err(fail)?;
+                    }
+                }
                 if let Some(version) = &v.shipped {
                     shipped
                         .execute(params![v.distro, v.package, version, now])
@@ -293,11 +359,14 @@ impl Store {
                 }
             }
             let mut poll = tx
-                .prepare("INSERT INTO polls (run_id, watch, role, tracker, duration_ms, calls, bytes, revalidated, outcome, error, denied, denials) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
+                .prepare("INSERT INTO poll_latest (watch, role, at, tracker, duration_ms, calls, bytes, revalidated, outcome, error, denied, denials) VALUES (?2, ?3, ?1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                          ON CONFLICT (watch, role) DO UPDATE SET at = excluded.at, tracker = excluded.tracker, duration_ms = excluded.duration_ms,
+                              calls = excluded.calls, bytes = excluded.bytes, revalidated = excluded.revalidated, outcome = excluded.outcome,
+                              error = excluded.error, denied = excluded.denied, denials = excluded.denials")
                 .map_err(fail)?;
             for p in &run.polls {
                 poll.execute(params![
-                    run_id,
+                    now,
                     p.watch,
                     p.role,
                     p.tracker,
@@ -413,15 +482,7 @@ impl Store {
                 }
             }
         }
-        if retention_days > 0 {
-            let cutoff =
-                time::OffsetDateTime::now_utc() - time::Duration::days(retention_days.into());
-            let cutoff = cutoff
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default();
-            tx.execute("DELETE FROM runs WHERE finished_at < ?1", params![cutoff])
-                .map_err(fail)?;
-        }
+        retention.apply(&tx).map_err(fail)?;
         tx.commit().map_err(fail)?;
         Ok(run_id)
     }
@@ -497,7 +558,7 @@ impl Store {
         };
         let mut head: serde_json::Value = serde_json::from_str(&head).unwrap_or_default();
         let mut stmt = conn
-            .prepare("SELECT verdict FROM verdicts WHERE run_id = ?1 ORDER BY rowid")
+            .prepare("SELECT verdict FROM verdict_spans WHERE last_run = ?1 ORDER BY ord")
             .map_err(fail)?;
         let verdicts: Vec<serde_json::Value> = stmt
             .query_map(params![id], |r| r.get::<_, String>(0))
@@ -534,40 +595,34 @@ impl Store {
             since: since.to_owned(),
             ..Changes::default()
         };
+        // A watch's first observation is a baseline: what it recorded then is not news.
         let mut stmt = conn
-            .prepare("SELECT watch, version, date, first_seen FROM releases WHERE first_seen >= ?1 ORDER BY first_seen DESC, watch, version")
+            .prepare(
+                "SELECT watch, version, date, first_seen,
+                        (SELECT min(m.first_seen) FROM releases m WHERE m.watch = r.watch)
+                 FROM releases r WHERE first_seen >= ?1 ORDER BY first_seen DESC, watch, version",
+            )
             .map_err(fail)?;
         let rows = stmt
             .query_map(params![since], |r| {
-                Ok(Change::NewRelease {
-                    watch: r.get(0)?,
-                    version: r.get(1)?,
-                    date: r.get(2)?,
-                    first_seen: r.get(3)?,
-                })
+                Ok((
+                    Change::NewRelease {
+                        watch: r.get(0)?,
+                        version: r.get(1)?,
+                        date: r.get(2)?,
+                        first_seen: r.get(3)?,
+                    },
+                    r.get::<_, String>(4)?,
+                ))
             })
             .map_err(fail)?;
-        // A watch's first observation is a baseline: what it recorded then is not news.
-        let mut first_runs: BTreeMap<String, String> = BTreeMap::new();
-        {
-            let mut first = conn
-                .prepare("SELECT watch, MIN(first_seen) FROM releases GROUP BY watch HAVING MIN(first_seen) >= ?1")
-                .map_err(fail)?;
-            let rows = first
-                .query_map(params![since], |r| Ok((r.get(0)?, r.get(1)?)))
-                .map_err(fail)?;
-            for row in rows {
-                let (watch, at) = row.map_err(fail)?;
-                first_runs.insert(watch, at);
-            }
-        }
         let mut baselines: BTreeMap<String, (u32, String)> = BTreeMap::new();
         for row in rows {
-            let change = row.map_err(fail)?;
+            let (change, first) = row.map_err(fail)?;
             if let Change::NewRelease {
                 watch, first_seen, ..
             } = &change
-                && first_runs.get(watch) == Some(first_seen)
+                && *first_seen == first
             {
                 baselines
                     .entry(watch.clone())
@@ -621,37 +676,48 @@ impl Store {
             )
             .optional()
             .map_err(fail)?;
-        // The newest verdict of each (watch, distro, package) on each side of `since`: daemon
-        // runs cover only the watches that were due, so runs are not compared whole.
-        let newest_per_key = |sql: &str| -> Result<Vec<Verdict>, StoreError> {
-            let mut stmt = conn.prepare(sql).map_err(fail)?;
-            let rows = stmt
-                .query_map(params![since], |r| r.get::<_, String>(0))
-                .map_err(fail)?;
-            let mut out: Vec<Verdict> = Vec::new();
-            for row in rows {
-                if let Ok(v) = serde_json::from_str::<Verdict>(&row.map_err(fail)?)
-                    && !out.iter().any(|o| {
-                        o.watch == v.watch && o.distro == v.distro && o.package == v.package
-                    })
-                {
-                    out.push(v);
-                }
-            }
-            Ok(out)
-        };
-        let now = newest_per_key(
-            "SELECT v.verdict FROM verdicts v JOIN runs r ON r.id = v.run_id WHERE r.finished_at >= ?1 ORDER BY r.id DESC",
-        )?;
-        let before = newest_per_key(
-            "SELECT v.verdict FROM verdicts v JOIN runs r ON r.id = v.run_id WHERE r.finished_at < ?1 ORDER BY r.id DESC",
-        )?;
+        // The newest verdict of each (watch, distro, package) seen since `since`, against the
+        // newest seen before it: daemon runs cover only the watches that were due, so runs are
+        // not compared whole. Only verdicts that moved or sit at an end of life are read.
+        let first_since: Option<i64> = conn
+            .query_row(
+                "SELECT min(id) FROM runs WHERE finished_at >= ?1",
+                params![since],
+                |r| r.get(0),
+            )
+            .map_err(fail)?;
         out.baseline_run = baseline;
-        for v in &now {
-            let previous = before
-                .iter()
-                .find(|b| b.watch == v.watch && b.distro == v.distro && b.package == v.package);
-            let from = previous.map_or("none", |b| b.status.as_str());
+        let Some(first_since) = first_since else {
+            return Ok(out);
+        };
+        let mut stmt = conn
+            .prepare(
+                "SELECT verdict, before FROM (
+                     SELECT n.verdict, n.status, n.last_run, n.ord,
+                            (SELECT b.status FROM verdict_spans b
+                              WHERE b.watch = n.watch AND b.distro = n.distro AND b.package = n.package
+                                AND b.first_run < ?1
+                              ORDER BY b.first_run DESC LIMIT 1) AS before
+                     FROM verdict_spans n
+                     WHERE n.last_run >= ?1
+                       AND n.first_run = (SELECT max(t.first_run) FROM verdict_spans t
+                                          WHERE t.watch = n.watch AND t.distro = n.distro AND t.package = n.package))
+                 WHERE before IS NULL OR before != status OR status IN ('eol', 'eol-soon')
+                 ORDER BY last_run DESC, ord",
+            )
+            .map_err(fail)?;
+        let rows = stmt
+            .query_map(params![first_since], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })
+            .map_err(fail)?;
+        for row in rows {
+            let (json, before) = row.map_err(fail)?;
+            // A verdict this binary cannot read (written by a newer one) is skipped.
+            let Ok(v) = serde_json::from_str::<Verdict>(&json) else {
+                continue;
+            };
+            let from = before.as_deref().unwrap_or("none");
             if from != v.status.as_str() {
                 out.changes.push(Change::VerdictChanged {
                     watch: v.watch.clone(),
@@ -699,6 +765,19 @@ impl Store {
         .optional()
         .ok()
         .flatten()
+    }
+
+    /// Marks the cached response for `url` as confirmed at `at` (a `304`): the body is not
+    /// written again.
+    pub fn http_touch(&self, url: &str, at: &str) {
+        let conn = self.conn();
+        let result = conn.execute(
+            "UPDATE http_cache SET fetched_at = ?2 WHERE url = ?1",
+            params![url, at],
+        );
+        if let Err(e) = result {
+            tracing::warn!(%url, "could not refresh a cached response: {e}");
+        }
     }
 
     /// Remembers a `200` response that carries a validator.

@@ -76,7 +76,9 @@ fn run_listing(store: &Store, versions: &[&str], complete: bool) -> i64 {
         merged: vec![("w".into(), data)],
         hosts: Vec::new(),
     };
-    store.record_run(&record, 30).expect("stored")
+    store
+        .record_run(&record, Retention { days: 30, runs: 0 })
+        .expect("stored")
 }
 
 #[test]
@@ -192,4 +194,157 @@ fn windows_never_lose_releases_and_a_first_run_is_a_baseline() {
         gone, 6,
         "a whole-history list says the others were withdrawn"
     );
+}
+
+fn run_judging(store: &Store, verdicts: Vec<crate::evaluate::Verdict>, keep: Retention) -> i64 {
+    let report = crate::report::Report::new("test.toml".into(), verdicts, Vec::new(), 3);
+    let polls = report
+        .verdicts
+        .iter()
+        .map(|v| PollRecord {
+            watch: v.watch.clone(),
+            role: "releases".into(),
+            tracker: "t".into(),
+            duration_ms: 5,
+            calls: 1,
+            bytes: 100,
+            revalidated: 0,
+            outcome: "ok".into(),
+            error: None,
+            denied: 0,
+            denials: Vec::new(),
+        })
+        .collect();
+    let record = RunRecord {
+        started_at: now_rfc3339(),
+        today: "2026-12-03".into(),
+        report: &report,
+        polls,
+        answered: Vec::new(),
+        merged: Vec::new(),
+        hosts: Vec::new(),
+    };
+    store.record_run(&record, keep).expect("stored")
+}
+
+fn count(store: &Store, sql: &str) -> i64 {
+    store
+        .conn()
+        .query_row(sql, [], |r| r.get(0))
+        .expect("count")
+}
+
+/// Thirty runs that change nothing store each verdict and each poll once; a verdict that
+/// changes starts a new span, and `changes_since` still says what moved and from what.
+#[test]
+fn unchanged_runs_add_no_verdicts_and_changes_are_still_known() {
+    use crate::evaluate::Status;
+    use crate::report::tests::verdict;
+    let store = Store::in_memory().expect("store");
+    let three = |b: Status| {
+        vec![
+            verdict("a", "deb", Status::Current, None, "1"),
+            verdict("b", "deb", b, Some(12), "2"),
+            verdict("c", "deb", Status::Eol, None, "3"),
+        ]
+    };
+    for _ in 0..30 {
+        run_judging(&store, three(Status::Behind), Retention::ALL);
+    }
+    assert_eq!(count(&store, "SELECT count(*) FROM runs"), 30);
+    assert_eq!(count(&store, "SELECT count(*) FROM verdict_spans"), 3);
+    assert_eq!(count(&store, "SELECT count(*) FROM poll_latest"), 3);
+    store
+        .conn()
+        .execute("UPDATE runs SET finished_at = '2000-01-01T00:00:00Z'", [])
+        .expect("age the runs");
+    let since = "2001-01-01T00:00:00Z";
+    run_judging(&store, three(Status::Superseded), Retention::ALL);
+    assert_eq!(count(&store, "SELECT count(*) FROM verdict_spans"), 4);
+    let changes = store.changes_since(since).expect("changes");
+    let sentences: Vec<String> = changes.changes.iter().map(Change::sentence).collect();
+    assert_eq!(
+        sentences,
+        [
+            "b in deb (b): behind → superseded: ",
+            "c in deb (c): line 3 reached end of life (date not announced)"
+        ]
+    );
+    // The newest run's report is the newest spans, in the run's order.
+    let latest = store.latest_report().expect("query").expect("report");
+    let statuses: Vec<&str> = latest.verdicts.iter().map(|v| v.status.as_str()).collect();
+    assert_eq!(statuses, ["current", "superseded", "eol"]);
+    let current: Vec<String> = store
+        .current_verdicts()
+        .expect("current")
+        .into_iter()
+        .map(|v| format!("{} {}", v.verdict.watch, v.verdict.status.as_str()))
+        .collect();
+    assert_eq!(current, ["a current", "b superseded", "c eol"]);
+
+    // Keeping 2 runs drops the 29 oldest and the span only they gave.
+    run_judging(
+        &store,
+        three(Status::Superseded),
+        Retention { days: 0, runs: 2 },
+    );
+    assert_eq!(count(&store, "SELECT count(*) FROM runs"), 2);
+    assert_eq!(count(&store, "SELECT count(*) FROM verdict_spans"), 3);
+    let everything = store
+        .changes_since("1999-01-01T00:00:00Z")
+        .expect("changes");
+    assert!(
+        everything
+            .changes
+            .iter()
+            .any(|c| matches!(c, Change::VerdictChanged { from, .. } if from == "none")),
+        "with the old runs gone, the verdicts are new: {:?}",
+        everything.changes
+    );
+}
+
+/// A store written by the previous schema (a verdict row per run, a poll row per run) opens
+/// with its history as spans and newest polls.
+#[test]
+fn a_store_of_schema_4_keeps_its_history() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("old.db");
+    let conn = Connection::open(&path).expect("open");
+    for sql in &migrations::MIGRATIONS[..4] {
+        conn.execute_batch(sql).expect("old schema");
+    }
+    conn.pragma_update(None, "user_version", 4)
+        .expect("version");
+    let v =
+        crate::report::tests::verdict("w", "deb", crate::evaluate::Status::Behind, Some(3), "1");
+    let json = serde_json::to_string(&v).expect("json");
+    for (id, at) in [(1, "2026-12-01T00:00:00Z"), (2, "2026-12-02T00:00:00Z")] {
+        conn.execute(
+            "INSERT INTO runs VALUES (?1, ?2, ?2, '2026-12-01', 'c.toml', 1, '{\"schema\":1,\"generated_at\":\"x\",\"config\":\"c.toml\",\"errors\":[],\"summary\":{}}')",
+            rusqlite::params![id, at],
+        )
+        .expect("run");
+        conn.execute(
+            "INSERT INTO verdicts VALUES (?1, 'w', 'deb', 'w', 'behind', 'ok', ?2)",
+            rusqlite::params![id, json],
+        )
+        .expect("verdict");
+        conn.execute(
+            "INSERT INTO polls VALUES (?1, 'w', 'releases', 't', ?1, 1, 10, 0, 'ok', NULL, 0, '[]')",
+            rusqlite::params![id],
+        )
+        .expect("poll");
+    }
+    drop(conn);
+    let store = Store::open(&path).expect("migrates");
+    assert_eq!(count(&store, "SELECT count(*) FROM verdict_spans"), 2);
+    let polls = store.latest_polls().expect("polls");
+    assert_eq!(polls.len(), 1);
+    assert_eq!(
+        (polls[0].poll.duration_ms, polls[0].at.as_str()),
+        (2, "2026-12-02T00:00:00Z")
+    );
+    let current = store.current_verdicts().expect("current");
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0].at, "2026-12-02T00:00:00Z");
 }

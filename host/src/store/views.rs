@@ -83,11 +83,11 @@ impl Store {
         let fail = |e: rusqlite::Error| self.query_error(e);
         let mut stmt = conn
             .prepare(
-                "SELECT r.finished_at, v.verdict FROM verdicts v
-                 JOIN (SELECT watch, max(run_id) AS run_id FROM verdicts GROUP BY watch) newest
-                   ON newest.watch = v.watch AND newest.run_id = v.run_id
-                 JOIN runs r ON r.id = v.run_id
-                 ORDER BY v.rowid",
+                "SELECT r.finished_at, v.verdict FROM verdict_spans v
+                 JOIN (SELECT watch, max(last_run) AS run_id FROM verdict_spans GROUP BY watch) newest
+                   ON newest.watch = v.watch AND newest.run_id = v.last_run
+                 JOIN runs r ON r.id = v.last_run
+                 ORDER BY v.last_run, v.ord",
             )
             .map_err(fail)?;
         let rows = stmt
@@ -110,13 +110,9 @@ impl Store {
         let fail = |e: rusqlite::Error| self.query_error(e);
         let mut stmt = conn
             .prepare(
-                "SELECT r.finished_at, p.watch, p.role, p.tracker, p.duration_ms, p.calls, p.bytes,
-                        p.revalidated, p.outcome, p.error, p.denied, p.denials
-                 FROM polls p
-                 JOIN (SELECT watch, role, max(run_id) AS run_id FROM polls GROUP BY watch, role) newest
-                   ON newest.watch = p.watch AND newest.role = p.role AND newest.run_id = p.run_id
-                 JOIN runs r ON r.id = p.run_id
-                 ORDER BY p.watch, p.role",
+                "SELECT at, watch, role, tracker, duration_ms, calls, bytes, revalidated, outcome,
+                        error, denied, denials
+                 FROM poll_latest ORDER BY watch, role",
             )
             .map_err(fail)?;
         let rows = stmt
