@@ -416,19 +416,19 @@ fn rules_place_real_debian_packages_where_a_person_would() {
     for w in &wrong {
         eprintln!("  {w}");
     }
-    // Measured 2026-12-03: 367 of 464 (79.1 %) first choices right, and the right spelling among
-    // the candidates for 404 (87.1 %). Most misses are C projects whose homepage is their own
+    // Measured 2026-12-04 on 539 packages: 435 (80.7 %) first choices right, and the right
+    // spelling among the candidates for 479 (88.9 %). Most misses are C projects whose homepage is their own
     // site (htop.dev, openssl.org): no rule can name their repository without asking a forge;
     // then CPAN's and CRAN's case (`DBI`, `gridExtra`) and gems' `_` where nothing in the index
     // spells them. `--verify` picks among the candidates (the next test).
     assert!(
-        share >= 0.77,
+        share >= 0.79,
         "{right} of {} right:\n{}",
         truth.len(),
         wrong.join("\n")
     );
     assert!(
-        f64::from(reachable) / truth.len() as f64 >= 0.85,
+        f64::from(reachable) / truth.len() as f64 >= 0.87,
         "the right spelling is among the candidates for only {reachable} of {}",
         truth.len()
     );
@@ -516,13 +516,14 @@ async fn verify_finds_the_registry_names_a_person_found() {
     for w in &wrong {
         eprintln!("  {w}");
     }
-    assert!(all >= 150, "{all} registry packages in the truth");
-    // Measured 2026-12-03: 160 of 168 (95.2 %). Of the 8 misses, 3 are packages no rule places
+    assert!(all >= 200, "{all} registry packages in the truth");
+    // Measured 2026-12-04: 234 of 243 (96.3 %). Of the 9 misses, 3 are packages no rule places
     // on the index (`pillow`'s homepage is on github.io, `scikit-learn` and `wxpython4.0` have
     // no prefix), 2 are spellings the rules do not try (`winapi-x86_64-pc-windows-gnu`,
-    // `@yarn-tool/resolve-package`), and 3 are answers a person could defend (`babel`, and
-    // `lodash.reescape` twice, which have released Debian's version and link its homepage).
-    assert!(share >= 0.94, "{right} of {all}:\n{}", wrong.join("\n"));
+    // `@yarn-tool/resolve-package`), and 4 are answers a person could defend (`babel`,
+    // `lodash.reescape` twice and `python-termstyle`: each has released Debian's version and
+    // links its homepage, beside the maintained project of another name).
+    assert!(share >= 0.95, "{right} of {all}:\n{}", wrong.join("\n"));
 
     // A registry that cannot be reached: after its first failures the rest of its proposals
     // are not asked, and each says why; the proposals stay, with the rule's confidence.
