@@ -649,3 +649,51 @@ async fn flathub_ships_applications_and_their_homepages_place_them() {
     );
     assert_eq!(doc["counts"]["packages"], 7);
 }
+
+/// Real rpm-md entries (two openSUSE Build Service repositories of 2008, their `primary.xml`
+/// verbatim; tests/fixtures/distro-metadata/opensuse/): packages are grouped by their source
+/// RPM, so the language bindings built from one C library are one watch of that library and are
+/// never placed by their binary's `python-`/`perl-`/`ruby-` name.
+#[test]
+fn rpm_md_entries_are_placed_by_their_source_rpm() {
+    let mut packages = Vec::new();
+    for repo in ["OBS_zypp_svn-11.1", "obs_virtualbox_11_1"] {
+        let xml = support::fixture(&format!("distro-metadata/opensuse/{repo}/primary.xml"));
+        packages.extend(rollcall::distros::rpmmd::parse_primary(&xml[..]).expect("parses"));
+    }
+    let registries: BTreeMap<String, String> = ["pypi", "metacpan", "rubygems", "gnome"]
+        .iter()
+        .map(|t| ((*t).to_owned(), "http://registry.invalid".to_owned()))
+        .collect();
+    let found = discover::discover("obs", &packages, Family::Rpm, &registries);
+    // 98 binary packages (i586 and x86_64; the 22 `src` entries are not shipped binaries) of 11
+    // source RPMs; none of their homepages is a forge or a registry (project sites, an svn tree,
+    // and OBS's `build15` where the spec had no URL).
+    assert_eq!(packages.len(), 98);
+    assert_eq!(found.packages, 11);
+    assert!(
+        found.found.is_empty(),
+        "{:?}",
+        found.found.first().map(|f| &f.package)
+    );
+    let unplaced: BTreeMap<&str, &str> = found
+        .unplaced
+        .iter()
+        .map(|u| (u.package.as_str(), u.reason.as_str()))
+        .collect();
+    assert_eq!(unplaced.len(), 11);
+    // python-zypp, perl-zypp and ruby-zypp are libzypp-bindings; python-satsolver and its
+    // siblings are libsatsolver: not the Python index's, CPAN's or RubyGems' `zypp`.
+    for binding in ["python-zypp", "perl-zypp", "ruby-zypp", "python-satsolver"] {
+        assert!(packages.iter().any(|p| p.name == binding), "{binding}");
+        assert!(!unplaced.contains_key(binding), "{binding} is not a source");
+    }
+    assert!(unplaced["libzypp-bindings"].contains("`build13` is not a URL"));
+    assert!(
+        unplaced["libsatsolver"].contains("svn.opensuse.org")
+            && unplaced["libsatsolver"].contains("a project site"),
+        "{}",
+        unplaced["libsatsolver"]
+    );
+    assert!(unplaced["gcc41"].contains("http://gcc.gnu.org/"));
+}
