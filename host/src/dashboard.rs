@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
 use rollcall_tui::{
-    ChangeRow, Detail, HostRow, JobEvent, LineInfo, ReleaseInfo, Row, Severity, ShippedInfo,
-    Snapshot, Source, Status, TrackerRow,
+    ChangeRow, Detail, JobEvent, LineInfo, ReleaseInfo, Row, ShippedInfo, Snapshot, Source,
+    TrackerRow,
 };
 
 use crate::day::Day;
@@ -88,8 +88,8 @@ pub fn row(v: &Verdict) -> Row {
         days_behind: v.days_behind,
         eol: v.eol.map(|d| d.to_string()),
         days_left: v.support_days_left,
-        status: Status::from_word(v.status.as_str()),
-        severity: Severity::from_word(v.severity.as_str()),
+        status: v.status,
+        severity: v.severity,
         explanation: v.explanation.clone(),
     }
 }
@@ -145,20 +145,7 @@ impl Source for StoreSource {
                 denials: p.poll.denials.clone(),
             })
             .collect();
-        let hosts = self
-            .store
-            .host_budgets()
-            .map_err(fail)?
-            .into_iter()
-            .map(|h| HostRow {
-                host: h.host,
-                requests: h.requests,
-                remaining: h.remaining,
-                quota: h.quota,
-                reset: h.reset,
-                paused_until: h.paused_until,
-            })
-            .collect();
+        let hosts = self.store.host_budgets().map_err(fail)?;
         let changes = self.store.changes_since(&self.since.0).map_err(fail)?;
         let latest = changes.latest_run.clone().unwrap_or_default();
         let mut changes: Vec<ChangeRow> = changes

@@ -9,22 +9,27 @@ pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod dashboard;
-pub mod day;
+/// Calendar days (from `rollcall-model`).
+pub use rollcall_model::day;
 pub mod discover;
 pub mod distros;
 pub mod evaluate;
 pub mod exit;
-pub mod model;
+/// What trackers report, in the host's own types (`rollcall-model`'s `data`).
+pub use rollcall_model::data as model;
 pub mod net;
 pub mod policy;
-pub mod report;
+/// The report of one run (from `rollcall-model`).
+pub use rollcall_model::report;
 pub mod run;
 pub mod runtime;
 pub mod schedule;
 pub mod store;
 pub mod trackers;
 pub mod upstream;
-pub mod versions;
+/// Versions: schemes, the distro-version reduction and release lines (the `rollcall-versions`
+/// crate, which depends on nothing else of rollcall).
+pub use rollcall_versions as versions;
 
 /// The trackers built from `plugins/` by the build script.
 pub mod artifacts {

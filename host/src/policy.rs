@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::evaluate::{Severity, Status};
+use rollcall_model::verdict::{Severity, Status};
 
 /// One layer of policy as written in the config; absent keys inherit.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]

@@ -30,7 +30,7 @@ fn write_config(dir: &Path, body: &str) -> String {
     path.display().to_string()
 }
 
-fn validate_report(json: &serde_json::Value) {
+pub(crate) fn validate_report(json: &serde_json::Value) {
     let schema: serde_json::Value = serde_json::from_slice(
         &std::fs::read(support::root().join("docs/report.schema.json")).expect("schema file"),
     )

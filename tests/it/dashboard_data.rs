@@ -559,6 +559,11 @@ fn dashboard_data_has_every_status_a_failing_poll_and_real_host_names() {
         .expect("GitHub's budget");
     assert_eq!((github.remaining, github.quota), (Some(0), Some(60)));
     assert_eq!(github.paused_until.as_deref(), Some("2026-11-26T10:00:00Z"));
+    assert_eq!(
+        (github.refused, github.github),
+        (1, true),
+        "the refused poll is counted on GitHub's API host"
+    );
 
     let db = rusqlite::Connection::open(store.path()).expect("connection");
     for (table, column) in TEXTS {

@@ -107,7 +107,12 @@ fn errors(report: &Report) -> HashMap<String, (String, String)> {
     report
         .errors
         .iter()
-        .map(|e| (e.watch.clone(), (e.kind.clone(), e.message.clone())))
+        .map(|e| {
+            (
+                e.watch.clone(),
+                (e.kind.as_str().to_owned(), e.message.clone()),
+            )
+        })
         .collect()
 }
 
@@ -232,6 +237,75 @@ async fn a_spent_403_is_rate_limited() {
     assert_eq!(budgets[0].remaining, Some(0));
     assert_eq!(budgets[0].quota, Some(60));
     assert!(budgets[0].paused_until.is_some(), "{budgets:?}");
+}
+
+/// With GitHub's anonymous budget spent, the run says what it could not do and when it can:
+/// the refused polls are counted on the host, with the hours they need at 60 an hour and with a
+/// token, in the report and in the store the trackers screen reads.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_spent_budget_says_what_waits_and_for_how_long() {
+    let reset = time::OffsetDateTime::now_utc().unix_timestamp() + 1_800;
+    let spent = || {
+        Reply::status(
+            403,
+            r#"{"message": "API rate limit exceeded for 127.0.0.1."}"#,
+        )
+        .with_header("x-ratelimit-limit", "60")
+        .with_header("x-ratelimit-remaining", "0")
+        .with_header("x-ratelimit-reset", &reset.to_string())
+    };
+    let paths: Vec<String> = (0..70).map(|i| format!("/repos/o/r{i}/releases")).collect();
+    let server = Server::start(paths.iter().map(|p| (p.as_str(), spent())).collect()).await;
+    let watches: Vec<String> = (0..70)
+        .map(|i| builtin_watch(&format!("w{i}"), &format!("r{i}")))
+        .collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(Store::open(&dir.path().join("rollcall.db")).expect("store"));
+    let runtime = runtime(&server, policy(0), None);
+    let report = rollcall::run::check_with(
+        &support::config(&config(&watches)),
+        runtime,
+        support::today(),
+        Some(rollcall::run::Keep {
+            store: &store,
+            retention: rollcall::store::Retention::ALL,
+        }),
+        None,
+    )
+    .await
+    .expect("the run completes");
+    assert_eq!(report.errors.len(), 70);
+    assert!(report.errors.iter().all(|e| e.kind == "rate-limited"));
+    // The first refusal pauses the host: the other polls are refused without a request.
+    assert!(server.seen().len() < 70, "{} requests", server.seen().len());
+    assert_eq!(report.rate_limited.len(), 1, "{:?}", report.rate_limited);
+    let host = &report.rate_limited[0];
+    assert!(host.github, "the GitHub API host is known as such");
+    assert_eq!((host.refused, host.quota), (70, Some(60)));
+    assert_eq!(host.hours_needed(60), Some(2));
+    let lines = report.rate_limit_lines();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let line = &lines[0];
+    for part in [
+        "70 polls not answered",
+        "(60 requests an hour)",
+        "is spent until ",
+        "they need 2 more hours of runs",
+        "with GITHUB_TOKEN, 5000 an hour: 1 hour",
+    ] {
+        assert!(line.contains(part), "`{part}` not in: {line}");
+    }
+    // The JSON report carries it, and the store keeps it for the trackers screen.
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).expect("json");
+    assert_eq!(json["rate_limited"][0]["refused"], 70);
+    crate::cli::validate_report(&json);
+    let kept = store.host_budgets().expect("budgets");
+    assert_eq!(kept.len(), 1);
+    assert_eq!((kept[0].refused, kept[0].github), (70, true));
+    assert_eq!(
+        kept[0].waiting().as_deref(),
+        Some("70 polls wait: 2 h at this budget")
+    );
 }
 
 /// A second poll sends `If-None-Match` and uses the cached body on a `304`, anonymous or with

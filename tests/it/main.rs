@@ -13,6 +13,7 @@ mod filters;
 mod github;
 mod history;
 mod languages;
+mod layering;
 mod network;
 mod sandbox;
 mod shards;

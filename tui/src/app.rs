@@ -269,7 +269,7 @@ impl App {
                     r.tracker,
                     r.shipped.as_deref().unwrap_or(""),
                     r.latest.as_deref().unwrap_or(""),
-                    r.status.word()
+                    r.status.as_str()
                 );
                 text.make_ascii_lowercase();
                 text
@@ -599,42 +599,10 @@ fn compare(column: Column, a: &Row, b: &Row) -> Ordering {
     primary.then_with(|| worst(a, b)).then_with(|| names(a, b))
 }
 
-/// Orders versions by their runs of digits (numerically) and of other characters: good enough
-/// to sort a column, not to judge (the engine judges).
+/// Orders versions as the engine's default scheme does (libversion's algorithm, from
+/// `rollcall-versions`): the dashboard sorts a column the way verdicts are judged.
 pub fn version_cmp(a: &str, b: &str) -> Ordering {
-    let mut x = a.as_bytes();
-    let mut y = b.as_bytes();
-    loop {
-        match (x.first(), y.first()) {
-            (None, None) => return Ordering::Equal,
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
-                let run = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
-                let (n, m) = (run(x), run(y));
-                let (p, q) = (&x[..n], &y[..m]);
-                let trim = |s: &[u8]| {
-                    let zeros = s.iter().take_while(|c| **c == b'0').count();
-                    s[zeros..].to_vec()
-                };
-                let (p, q) = (trim(p), trim(q));
-                let ordering = p.len().cmp(&q.len()).then_with(|| p.cmp(&q));
-                if ordering != Ordering::Equal {
-                    return ordering;
-                }
-                x = &x[n..];
-                y = &y[m..];
-            }
-            (Some(c), Some(d)) => {
-                if c != d {
-                    // A digit beats a letter (`1.10` after `1.rc`).
-                    return c.is_ascii_digit().cmp(&d.is_ascii_digit()).then(c.cmp(d));
-                }
-                x = &x[1..];
-                y = &y[1..];
-            }
-        }
-    }
+    rollcall_versions::Scheme::Generic.compare(a, b)
 }
 
 /// The dashboard: its state, its source, and the background check's channel.
@@ -844,12 +812,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn versions_sort_by_number_runs() {
+    fn versions_sort_as_the_engine_orders_them() {
         let mut v = vec!["6.12.10", "6.12.9", "6.6.1", "6.12.9-rc1", "10.0", "6.12"];
         v.sort_by(|a, b| version_cmp(a, b));
+        // A pre-release comes before its release, as in every verdict.
         assert_eq!(
             v,
-            ["6.6.1", "6.12", "6.12.9", "6.12.9-rc1", "6.12.10", "10.0"]
+            ["6.6.1", "6.12", "6.12.9-rc1", "6.12.9", "6.12.10", "10.0"]
         );
     }
 

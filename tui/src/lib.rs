@@ -18,7 +18,7 @@ pub mod ui;
 
 pub use app::{App, Column, Dashboard, Options, Screen};
 pub use model::{
-    ChangeRow, Detail, HostRow, JobEvent, LineInfo, ReleaseInfo, Row, Severity, ShippedInfo,
+    ChangeRow, Detail, HostBudget, JobEvent, LineInfo, ReleaseInfo, Row, Severity, ShippedInfo,
     Snapshot, Source, Status, TrackerRow,
 };
 pub use term::run;

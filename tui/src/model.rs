@@ -3,139 +3,8 @@
 
 use std::sync::mpsc::Sender;
 
-/// A verdict's status, in the engine's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Status {
-    /// Ships the newest release of a supported line.
-    Current,
-    /// A newer release exists in the same line.
-    Behind,
-    /// The line is supported, but newer lines exist.
-    Superseded,
-    /// The line's end of life is near.
-    EolSoon,
-    /// The line's end of life has passed.
-    Eol,
-    /// Ships a version upstream has not released.
-    Ahead,
-    /// The package is not in the distro.
-    Missing,
-    /// The shipped version cannot be placed.
-    Unknown,
-    /// The tracker or the distro source failed.
-    Error,
-}
-
-impl Status {
-    /// Every status, worst first (the order of the header's counts).
-    pub const WORST_FIRST: [Status; 9] = [
-        Status::Eol,
-        Status::EolSoon,
-        Status::Error,
-        Status::Behind,
-        Status::Missing,
-        Status::Unknown,
-        Status::Superseded,
-        Status::Ahead,
-        Status::Current,
-    ];
-
-    /// The status for the engine's word (`eol-soon`); unknown words read as `unknown`.
-    pub fn from_word(word: &str) -> Status {
-        match word {
-            "current" => Status::Current,
-            "behind" => Status::Behind,
-            "superseded" => Status::Superseded,
-            "eol-soon" => Status::EolSoon,
-            "eol" => Status::Eol,
-            "ahead" => Status::Ahead,
-            "missing" => Status::Missing,
-            "error" => Status::Error,
-            _ => Status::Unknown,
-        }
-    }
-
-    /// The engine's word.
-    pub fn word(self) -> &'static str {
-        match self {
-            Status::Current => "current",
-            Status::Behind => "behind",
-            Status::Superseded => "superseded",
-            Status::EolSoon => "eol-soon",
-            Status::Eol => "eol",
-            Status::Ahead => "ahead",
-            Status::Missing => "missing",
-            Status::Unknown => "unknown",
-            Status::Error => "error",
-        }
-    }
-
-    /// A one-column symbol, so status reads without colour.
-    pub fn symbol(self) -> char {
-        match self {
-            Status::Current => '✓',
-            Status::Behind => '↓',
-            Status::Superseded => '»',
-            Status::EolSoon => '!',
-            Status::Eol => '✗',
-            Status::Ahead => '↑',
-            Status::Missing => '∅',
-            Status::Unknown => '?',
-            Status::Error => '‼',
-        }
-    }
-
-    /// 0 for the worst status.
-    pub fn rank(self) -> usize {
-        Status::WORST_FIRST
-            .iter()
-            .position(|s| *s == self)
-            .unwrap_or(Status::WORST_FIRST.len())
-    }
-}
-
-/// How much a verdict matters, in the engine's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Severity {
-    /// Nothing to do.
-    Ok,
-    /// Worth knowing.
-    Info,
-    /// Needs attention.
-    Warning,
-    /// Needs action now.
-    Critical,
-}
-
-impl Severity {
-    /// Every severity, mildest first.
-    pub const ALL: [Severity; 4] = [
-        Severity::Ok,
-        Severity::Info,
-        Severity::Warning,
-        Severity::Critical,
-    ];
-
-    /// The severity for the engine's word; unknown words read as `warning`.
-    pub fn from_word(word: &str) -> Severity {
-        match word {
-            "ok" => Severity::Ok,
-            "info" => Severity::Info,
-            "critical" => Severity::Critical,
-            _ => Severity::Warning,
-        }
-    }
-
-    /// The engine's word.
-    pub fn word(self) -> &'static str {
-        match self {
-            Severity::Ok => "ok",
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Critical => "critical",
-        }
-    }
-}
+pub use rollcall_model::data::HostBudget;
+pub use rollcall_model::verdict::{Severity, Status};
 
 /// One overview row: a watch's verdict for one distro's package.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,23 +92,6 @@ impl TrackerRow {
     }
 }
 
-/// A host's rate-limit budget as the newest run left it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HostRow {
-    /// `host:port`.
-    pub host: String,
-    /// Responses received in that run.
-    pub requests: u32,
-    /// Requests left in the window.
-    pub remaining: Option<u64>,
-    /// The window's size.
-    pub quota: Option<u64>,
-    /// When the window resets, RFC 3339.
-    pub reset: Option<String>,
-    /// When a pause the host asked for ends, RFC 3339.
-    pub paused_until: Option<String>,
-}
-
 /// One entry of the changes screen (the content of `rollcall report`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeRow {
@@ -261,7 +113,7 @@ pub struct Snapshot {
     /// The newest poll of every source.
     pub trackers: Vec<TrackerRow>,
     /// Rate-limit budgets per host.
-    pub hosts: Vec<HostRow>,
+    pub hosts: Vec<HostBudget>,
     /// What changed, newest first.
     pub changes: Vec<ChangeRow>,
     /// How far back the changes go, as the user wrote it (`7d`).

@@ -109,12 +109,12 @@ fn header(frame: &mut Frame<'_>, area: Rect, app: &App) {
     // Words when they fit, symbols alone when they do not.
     let long: usize = counts
         .iter()
-        .map(|(s, n)| 4 + n.to_string().len() + s.word().len())
+        .map(|(s, n)| 4 + n.to_string().len() + s.as_str().len())
         .sum();
     let words = 9 + long <= area.width as usize;
     for (status, n) in counts {
         let text = if words {
-            format!(" {} {n} {}", status.symbol(), status.word())
+            format!(" {} {n} {}", status.symbol(), status.as_str())
         } else {
             format!(" {}{n}", status.symbol())
         };
@@ -214,7 +214,7 @@ fn cap(column: Column) -> usize {
 pub fn cell_text(column: Column, r: &Row) -> String {
     let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_owned());
     match column {
-        Column::Worst | Column::Status => format!("{} {}", r.status.symbol(), r.status.word()),
+        Column::Worst | Column::Status => format!("{} {}", r.status.symbol(), r.status.as_str()),
         Column::Upstream => r.watch.clone(),
         Column::Distro => r.distro.clone(),
         Column::Shipped => or_dash(&r.shipped),
@@ -237,7 +237,7 @@ pub fn cell_text(column: Column, r: &Row) -> String {
             (Some(eol), None) => eol.clone(),
             (None, _) => String::new(),
         },
-        Column::Severity => r.severity.word().to_owned(),
+        Column::Severity => r.severity.as_str().to_owned(),
     }
 }
 
@@ -416,10 +416,10 @@ fn filter_line(frame: &mut Frame<'_>, area: Rect, app: &App) {
         parts.push(format!("distro {d}"));
     }
     if let Some(s) = app.status {
-        parts.push(format!("status {}", s.word()));
+        parts.push(format!("status {}", s.as_str()));
     }
     if let Some(s) = app.severity {
-        parts.push(format!("severity ≥ {}", s.word()));
+        parts.push(format!("severity ≥ {}", s.as_str()));
     }
     let mut spans = vec![Span::styled(parts.join(" · "), theme.dim())];
     if app.typing || !app.search.is_empty() {
@@ -602,10 +602,26 @@ fn trackers(frame: &mut Frame<'_>, area: Rect, app: &mut App) {
             TableRow::new(["HOST", "REQUESTS", "RATE LIMIT", "WINDOW", "PAUSE"])
                 .style(theme.title()),
         )
-        .block(Block::new().title(Line::styled("Hosts", theme.accent())))
+        .block(Block::new().title(hosts_title(app, &theme)))
         .column_spacing(1),
         hosts_area,
     );
+}
+
+/// "Hosts", and the polls each spent budget left waiting: what the last run could not do, and
+/// how long it takes at that budget.
+fn hosts_title(app: &App, theme: &Theme) -> Line<'static> {
+    let mut spans = vec![Span::styled("Hosts", theme.accent())];
+    for h in &app.snapshot.hosts {
+        if let Some(waiting) = h.waiting() {
+            spans.push(Span::raw(" · "));
+            spans.push(Span::styled(
+                format!("{}: {waiting}", h.host),
+                theme.status(Status::EolSoon),
+            ));
+        }
+    }
+    Line::from(spans)
 }
 
 fn changes(frame: &mut Frame<'_>, area: Rect, app: &mut App) {

@@ -152,6 +152,9 @@ pub async fn run(cli: &Cli, args: &CheckArgs) -> u8 {
         for line in report.failure_lines() {
             eprintln!("{line}");
         }
+        for line in report.rate_limit_lines() {
+            eprintln!("rate limit: {line}");
+        }
         eprintln!("{}", report.summary_line());
         for line in report.distro_lines() {
             eprintln!("  {line}");

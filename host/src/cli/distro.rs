@@ -73,10 +73,7 @@ pub async fn run(cli: &Cli, command: &DistroCommand) -> u8 {
                         println!(
                             "{} ({}{}){}",
                             d.name,
-                            serde_json::to_value(d.kind)
-                                .ok()
-                                .and_then(|v| v.as_str().map(str::to_owned))
-                                .unwrap_or_default(),
+                            d.kind.map(DistroKind::as_str).unwrap_or_default(),
                             d.preset
                                 .map(|p| format!(", preset {p}"))
                                 .unwrap_or_default(),
@@ -178,9 +175,7 @@ fn sources_of(d: &crate::config::Distro) -> Vec<String> {
         Some(DistroKind::Installed) => vec![format!(
             "the packages installed on this machine ({})",
             d.tool
-                .and_then(|t| serde_json::to_value(t).ok())
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_else(|| "dpkg or rpm, whichever is here".to_owned())
+                .map_or("dpkg or rpm, whichever is here", |t| t.as_str())
         )],
         Some(DistroKind::Static) | None => {
             vec![format!(

@@ -6,6 +6,7 @@
 //! the same shape. See `docs/config.md` for the reference.
 
 mod error;
+pub mod presets;
 mod values;
 
 use std::collections::BTreeMap;
@@ -18,6 +19,7 @@ use toml::Spanned;
 
 pub use self::error::ConfigError;
 pub use self::values::{Name, PackageNames, SettingValue};
+use crate::model::Role;
 use crate::policy::PolicyConfig;
 use crate::runtime::{Limits, MAX_MEMORY_BYTES};
 use crate::upstream::{Filters, Pattern, Rewrite};
@@ -73,11 +75,23 @@ pub struct Config {
 }
 
 /// `[daemon]`: how `rollcall daemon` reads the watches' schedules.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct DaemonConfig {
     /// The time zone schedules are read in: the machine's own unless this names one.
     pub timezone: crate::schedule::Zone,
+    /// Spread each schedule's polls over its interval (each watch at a stable offset after
+    /// every scheduled time) instead of polling all at the scheduled time.
+    pub spread: bool,
+}
+
+impl Default for DaemonConfig {
+    fn default() -> Self {
+        Self {
+            timezone: crate::schedule::Zone::default(),
+            spread: true,
+        }
+    }
 }
 
 /// `[network]`: retries, politeness and rate limits, for every upstream.
@@ -250,8 +264,8 @@ pub struct SupportSource {
 /// One tracker a watch polls: its `tracker` (the releases source) or its `support` source.
 #[derive(Debug, Clone, Copy)]
 pub struct Source<'a> {
-    /// `releases` or `support`.
-    pub role: &'static str,
+    /// What it is polled for.
+    pub role: Role,
     /// The tracker's name, with its position.
     pub tracker: &'a Spanned<String>,
     /// Its settings.
@@ -262,13 +276,13 @@ impl Watch {
     /// The trackers this watch polls: its releases source, then its support source if any.
     pub fn sources(&self) -> Vec<Source<'_>> {
         let mut out = vec![Source {
-            role: "releases",
+            role: Role::Releases,
             tracker: &self.tracker,
             settings: &self.settings,
         }];
         if let Some(support) = &self.support {
             out.push(Source {
-                role: "support",
+                role: Role::Support,
                 tracker: &support.tracker,
                 settings: &support.settings,
             });
@@ -306,6 +320,21 @@ pub enum DistroKind {
     /// A Flatpak remote's AppStream catalogue (Flathub's `appstream.xml.gz`): application id →
     /// the newest release it lists.
     Flathub,
+}
+
+impl DistroKind {
+    /// The word in the config (`kind = "rpm-md"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DistroKind::Static => "static",
+            DistroKind::RpmMd => "rpm-md",
+            DistroKind::Deb => "deb",
+            DistroKind::Installed => "installed",
+            DistroKind::Oci => "oci",
+            DistroKind::Obs => "obs",
+            DistroKind::Flathub => "flathub",
+        }
+    }
 }
 
 /// Which Debian index a `deb` distro reads.
@@ -362,7 +391,7 @@ pub struct Distro {
     pub arch: Option<String>,
     /// For `installed`: `dpkg` or `rpm` (default: whichever this machine has).
     #[serde(default)]
-    pub tool: Option<crate::distros::installed::Tool>,
+    pub tool: Option<Tool>,
     /// For `oci`: the registry's base URL.
     #[serde(default)]
     pub registry: Option<Spanned<String>>,
@@ -388,7 +417,6 @@ impl Distro {
     /// How the distro writes versions: as configured, else `deb` for a `deb` archive and `rpm`
     /// otherwise.
     pub fn family(&self) -> Family {
-        use crate::distros::installed::Tool;
         self.family.unwrap_or(match self.kind {
             Some(DistroKind::Deb) => Family::Deb,
             Some(DistroKind::Installed) => match self.tool.or_else(Tool::detect) {
@@ -476,16 +504,16 @@ impl Config {
         let mut distros = BTreeMap::new();
         for (name, mut distro) in raw.distros {
             if let Some(preset) = &distro.preset {
-                let Some(found) = crate::distros::presets::find(preset.get_ref()) else {
+                let Some(found) = presets::find(preset.get_ref()) else {
                     return Err(ConfigError::at(
                         &origin,
                         &source,
                         preset.span(),
                         format!("unknown preset `{}`", preset.get_ref()),
-                        Some(format!("presets: {}", crate::distros::presets::names())),
+                        Some(format!("presets: {}", presets::names())),
                     ));
                 };
-                crate::distros::presets::apply(&mut distro, found);
+                presets::apply(&mut distro, found);
             }
             distros.insert(name.into_inner().into_string(), distro);
         }
@@ -908,7 +936,7 @@ impl Config {
                 format!("distro `{name}` has neither `kind` nor `preset`"),
                 Some(format!(
                     "add `kind = \"static\"`, `\"rpm-md\"` or `\"deb\"`, or `preset = \"…\"` (one of {})",
-                    crate::distros::presets::names()
+                    presets::names()
                 )),
             ));
         };
@@ -1029,6 +1057,42 @@ pub fn join_names<'a>(names: impl Iterator<Item = &'a String>) -> String {
         "none".to_owned()
     } else {
         list.join(", ")
+    }
+}
+
+/// Which package manager's database an `installed` distro reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tool {
+    /// `dpkg-query` (Debian and derivatives).
+    Dpkg,
+    /// `rpm -qa` (openSUSE, SLE, Fedora, RHEL).
+    Rpm,
+}
+
+impl Tool {
+    /// The word in the config (`tool = "dpkg"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tool::Dpkg => "dpkg",
+            Tool::Rpm => "rpm",
+        }
+    }
+
+    /// The tool present on this machine: `dpkg-query` first, then `rpm`.
+    pub fn detect() -> Option<Tool> {
+        let found = |cmd: &str| {
+            std::env::var_os("PATH").is_some_and(|paths| {
+                std::env::split_paths(&paths).any(|dir| dir.join(cmd).is_file())
+            })
+        };
+        if found("dpkg-query") {
+            Some(Tool::Dpkg)
+        } else if found("rpm") {
+            Some(Tool::Rpm)
+        } else {
+            None
+        }
     }
 }
 

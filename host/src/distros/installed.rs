@@ -1,38 +1,12 @@
 //! The local package database: what a running system (a MicroOS host, a Debian server) has
 //! installed, from `dpkg-query` or `rpm -qa`.
 
-use serde::{Deserialize, Serialize};
-
 use super::ShippedPackage;
 use super::rpmmd::source_name;
 
-/// Which package manager's database to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Tool {
-    /// `dpkg-query` (Debian and derivatives).
-    Dpkg,
-    /// `rpm -qa` (openSUSE, SLE, Fedora, RHEL).
-    Rpm,
-}
+pub use crate::config::Tool;
 
 impl Tool {
-    /// The tool present on this machine: `dpkg-query` first, then `rpm`.
-    pub fn detect() -> Option<Tool> {
-        let found = |cmd: &str| {
-            std::env::var_os("PATH").is_some_and(|paths| {
-                std::env::split_paths(&paths).any(|dir| dir.join(cmd).is_file())
-            })
-        };
-        if found("dpkg-query") {
-            Some(Tool::Dpkg)
-        } else if found("rpm") {
-            Some(Tool::Rpm)
-        } else {
-            None
-        }
-    }
-
     fn command(self) -> (&'static str, &'static [&'static str]) {
         match self {
             Tool::Dpkg => (

@@ -12,7 +12,6 @@ pub mod flathub;
 pub mod installed;
 pub mod obs;
 pub mod oci;
-pub mod presets;
 pub mod rpmmd;
 
 use serde::{Deserialize, Serialize};

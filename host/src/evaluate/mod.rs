@@ -6,16 +6,14 @@
 //! evaluation also returns a [`Trace`]: which upstream versions were kept or dropped and why, the
 //! line chosen and the thresholds applied (`rollcall explain` prints it).
 
-mod verdict;
-
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-pub use self::verdict::{Candidate, Finding, Severity, Status, Trace, Verdict};
 use crate::day::Day;
 use crate::model::{DateSource, ReleaseLine, UpstreamData};
 use crate::policy::Policy;
 use crate::versions::{self, Family, LineRule, Scheme, Version};
+pub use rollcall_model::verdict::{Candidate, Finding, Severity, Status, Trace, Verdict};
 
 /// What one verdict is computed from, besides the upstream data and the shipped version.
 #[derive(Debug, Clone)]

@@ -16,9 +16,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::cache::{CachedResponse, HttpCache};
 use super::cassette::{self, Cassette};
 use super::gate::{self, Gates, NetPolicy};
-use crate::store::{CachedResponse, Store};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION};
 use url::Url;
@@ -98,7 +98,7 @@ pub struct HttpClient {
     public: reqwest::Client,
     policy: NetPolicy,
     gates: Arc<Gates>,
-    cache: Option<Arc<Store>>,
+    cache: Option<Arc<dyn HttpCache>>,
     cassette: Cassette,
 }
 
@@ -138,9 +138,9 @@ impl HttpClient {
         self
     }
 
-    /// Revalidates with, and fills, the store's HTTP cache.
-    pub fn with_cache(mut self, store: Arc<Store>) -> Self {
-        self.cache = Some(store);
+    /// Revalidates with, and fills, `cache` (the store's HTTP cache).
+    pub fn with_cache(mut self, cache: Arc<dyn HttpCache>) -> Self {
+        self.cache = Some(cache);
         self
     }
 
@@ -302,7 +302,7 @@ impl HttpClient {
             .cache
             .as_ref()
             .zip(key.as_deref())
-            .and_then(|(store, key)| crate::store::blocking(|| store.http_cached(key)));
+            .and_then(|(cache, key)| cache.cached(key));
         let mut attempt = 0;
         loop {
             if let Some(wait) = gate.paused_for() {
@@ -359,8 +359,7 @@ impl HttpClient {
                 && let (Some(c), Some(store)) = (&cached, &self.cache)
             {
                 if let Some(key) = &key {
-                    let now = crate::store::now_rfc3339();
-                    crate::store::blocking(|| store.http_touch(key, &now));
+                    store.touch(key);
                 }
                 return Ok(Fetched {
                     status: 200,
@@ -425,9 +424,9 @@ impl HttpClient {
                         last_modified,
                         headers: fetched.headers.clone(),
                         body: fetched.body.clone(),
-                        fetched_at: crate::store::now_rfc3339(),
+                        fetched_at: String::new(),
                     };
-                    crate::store::blocking(|| store.http_store(key, &response));
+                    store.put(key, response);
                 }
             }
             return Ok(fetched);

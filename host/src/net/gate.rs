@@ -60,22 +60,8 @@ struct Seen {
     reset_unix: Option<i64>,
 }
 
-/// A host's rate-limit budget as this process last saw it: for `rollcall tui`'s tracker screen.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct HostBudget {
-    /// `host:port`.
-    pub host: String,
-    /// Responses received from it.
-    pub requests: u32,
-    /// Requests left in the current window (`x-ratelimit-remaining` or `ratelimit-remaining`).
-    pub remaining: Option<u64>,
-    /// The window's size (`x-ratelimit-limit` or `ratelimit-limit`).
-    pub quota: Option<u64>,
-    /// When the window resets, RFC 3339.
-    pub reset: Option<String>,
-    /// When a pause the host asked for ends, RFC 3339.
-    pub paused_until: Option<String>,
-}
+/// A host's rate-limit budget as this process last saw it (the model's type).
+pub use crate::model::HostBudget;
 
 impl Gate {
     /// Waits for a slot and the politeness delay.
@@ -223,6 +209,8 @@ impl Gates {
                         .and_then(|d| time::Duration::try_from(d).ok())
                         .and_then(|d| time::OffsetDateTime::now_utc().checked_add(d))
                         .and_then(rfc3339),
+                    refused: 0,
+                    github: false,
                 }
             })
             .collect();

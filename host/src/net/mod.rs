@@ -2,6 +2,7 @@
 //! them. Shared by the `http` and `github` imports (and, later, the distro sources).
 
 pub mod bearer;
+pub mod cache;
 pub mod cassette;
 pub mod client;
 pub mod gate;
@@ -9,6 +10,7 @@ pub mod github;
 pub mod policy;
 pub mod resolve;
 
+pub use cache::{CachedResponse, HttpCache};
 pub use cassette::Cassette;
 pub use client::{FetchError, Fetched, HttpClient, RequestLimits};
 pub use gate::NetPolicy;

@@ -12,7 +12,7 @@ use crate::day::Day;
 use crate::distros::{self, DistroError, Shipped};
 use crate::evaluate::{self, Evaluation, Facts, Finding, Status, Trace};
 use crate::model::UpstreamData;
-use crate::report::RunError;
+use crate::report::{FailureKind, RunError};
 use crate::runtime::{PolicyFacts, Runtime};
 
 /// What each distro ships, or why it could not be read.
@@ -219,7 +219,7 @@ async fn apply_policies(
         let plugin = match policies.get(name) {
             Some(Ok(p)) => p,
             Some(Err(e)) => {
-                errors.push(policy_error(watch, "host", e.clone()));
+                errors.push(policy_error(watch, FailureKind::Host, e.clone()));
                 continue;
             }
             None => continue,
@@ -278,13 +278,10 @@ async fn apply_policies(
                     }
                 }
                 Err(e) => {
-                    let kind = serde_json::to_value(e.kind())
-                        .ok()
-                        .and_then(|k| k.as_str().map(str::to_owned))
-                        .unwrap_or_else(|| "plugin".into());
+                    let kind = e.kind();
                     errors.push(policy_error(
                         watch,
-                        &kind,
+                        kind,
                         format!("policy `{name}` failed: {e}"),
                     ));
                     break;
@@ -294,11 +291,11 @@ async fn apply_policies(
     }
 }
 
-fn policy_error(watch: &Watch, kind: &str, message: String) -> RunError {
+fn policy_error(watch: &Watch, kind: FailureKind, message: String) -> RunError {
     RunError {
         watch: watch.name.get_ref().to_string(),
         tracker: None,
-        kind: kind.to_owned(),
+        kind,
         message,
         stale_from: None,
     }

@@ -74,7 +74,7 @@ fn check_settings(
     source: Source<'_>,
     info: &PluginInfo,
 ) -> Result<(), ConfigError> {
-    let table = if source.role == "support" {
+    let table = if source.role == crate::model::Role::Support {
         "`support.settings`"
     } else {
         "`settings`"

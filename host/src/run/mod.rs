@@ -22,9 +22,9 @@ pub use self::load::{load_policies, load_trackers};
 use crate::config::{Config, ConfigError, Source, Watch};
 use crate::day::Day;
 use crate::evaluate::Evaluation;
-use crate::model::UpstreamData;
-use crate::report::{Report, RunError};
-use crate::runtime::{MAX_CONCURRENT_POLLS, Plugin, PollOutcome, Runtime};
+use crate::model::{Role, UpstreamData};
+use crate::report::{FailureKind, Report, RunError};
+use crate::runtime::{MAX_CONCURRENT_POLLS, Plugin, PollError, PollOutcome, Runtime, TrackerError};
 use crate::store::Store;
 use crate::trackers;
 
@@ -43,7 +43,7 @@ pub enum RunFailure {
 }
 
 /// Why a watch has no upstream data: (error kind, message).
-type Failure = (String, String);
+type Failure = (FailureKind, String);
 
 /// A poll ready to run: the plugin, the source's settings, its grant and its limits.
 struct PreparedPoll {
@@ -67,10 +67,10 @@ fn prepare(
     let name = source.tracker.get_ref();
     let (tracker_source, plugin) = match loaded.get(name) {
         Some(Ok(found)) => found,
-        Some(Err(e)) => return Err(("host".to_owned(), e.clone())),
+        Some(Err(e)) => return Err((FailureKind::Host, e.clone())),
         None => {
             return Err((
-                "host".to_owned(),
+                FailureKind::Host,
                 format!("tracker `{name}` was not loaded"),
             ));
         }
@@ -92,7 +92,7 @@ fn prepare(
         config.plugins.get(name),
         &urls,
     )
-    .map_err(|e| ("denied".to_owned(), e))?;
+    .map_err(|e| (FailureKind::Denied, e))?;
     Ok(PreparedPoll {
         plugin: plugin.clone(),
         settings,
@@ -125,10 +125,7 @@ fn settle(
         );
     }
     outcome.result.map_err(|e| {
-        let kind = serde_json::to_value(e.kind())
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_else(|| "plugin".into());
+        let kind = e.kind();
         let mut message = e.to_string();
         // A tracker that failed after swallowing refusals: say what the host refused, unless
         // the failure is that one refusal.
@@ -161,7 +158,7 @@ fn note_denials(evaluations: &mut [Evaluation], notes: &[String]) {
 }
 
 /// What polling one watch's sources produced: per source, its outcome.
-type Polled = Vec<(&'static str, Result<PollOutcome, Failure>)>;
+type Polled = Vec<(Role, Result<PollOutcome, Failure>)>;
 
 /// Polls every source of `watch`, one after the other, in a task that owns what it needs.
 fn spawn_watch(
@@ -171,7 +168,7 @@ fn spawn_watch(
     limit: &Arc<Semaphore>,
     watch: &Watch,
 ) -> impl std::future::Future<Output = Polled> + Send + 'static {
-    let prepared: Vec<(&'static str, Result<PreparedPoll, Failure>)> = watch
+    let prepared: Vec<(Role, Result<PreparedPoll, Failure>)> = watch
         .sources()
         .into_iter()
         .map(|source| (source.role, prepare(config, loaded, source)))
@@ -202,6 +199,8 @@ struct Memory {
     merged: Vec<(String, UpstreamData)>,
     /// What the host refused the last combined watch's trackers in polls that succeeded.
     denied: Vec<String>,
+    /// Polls refused because a host's rate limit was spent, by `host:port`.
+    refused: BTreeMap<String, u32>,
 }
 
 /// The watch's upstream data: the releases source filtered, merged with the support source.
@@ -216,19 +215,30 @@ fn combine(
     memory: &mut Memory,
 ) -> Result<UpstreamData, Failure> {
     let mut releases: Result<UpstreamData, Failure> =
-        Err(("host".into(), "the poll did not finish".into()));
+        Err((FailureKind::Host, "the poll did not finish".into()));
     let mut support = None;
     let mut stale_notes = Vec::new();
     memory.denied.clear();
     for (role, result) in polled {
         let tracker = match (role, &watch.support) {
-            ("support", Some(s)) => s.tracker.get_ref(),
+            (Role::Support, Some(s)) => s.tracker.get_ref(),
             _ => watch.tracker.get_ref(),
         };
+        if let Ok(PollOutcome {
+            result: Err(PollError::Tracker(TrackerError::RateLimited { url, .. })),
+            ..
+        }) = &result
+            && let Ok(url) = url::Url::parse(url)
+        {
+            *memory
+                .refused
+                .entry(crate::net::gate::host_key(&url))
+                .or_default() += 1;
+        }
         if let Ok(outcome) = &result {
             memory.polls.push(crate::store::PollRecord {
                 watch: watch.name.get_ref().to_string(),
-                role: role.to_owned(),
+                role: role.as_str().to_owned(),
                 tracker: tracker.clone(),
                 duration_ms: outcome.duration.as_millis() as u64,
                 calls: outcome.usage.calls,
@@ -236,10 +246,7 @@ fn combine(
                 revalidated: outcome.usage.revalidated,
                 outcome: match &outcome.result {
                     Ok(_) => "ok".to_owned(),
-                    Err(e) => serde_json::to_value(e.kind())
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_else(|| "plugin".into()),
+                    Err(e) => e.kind().as_str().to_owned(),
                 },
                 error: outcome.result.as_ref().err().map(ToString::to_string),
                 denied: outcome.usage.denied,
@@ -257,20 +264,22 @@ fn combine(
         match &settled {
             Ok(data) => memory.answered.push((
                 watch.name.get_ref().to_string(),
-                role.to_owned(),
+                role.as_str().to_owned(),
                 tracker.clone(),
                 data.clone(),
             )),
             Err((kind, message)) => {
                 let last = store.and_then(|s| {
-                    crate::store::blocking(|| s.last_good(watch.name.get_ref().as_str(), role))
-                        .ok()
-                        .flatten()
+                    crate::store::blocking(|| {
+                        s.last_good(watch.name.get_ref().as_str(), role.as_str())
+                    })
+                    .ok()
+                    .flatten()
                 });
                 errors.push(RunError {
                     watch: watch.name.get_ref().to_string(),
                     tracker: Some(tracker.clone()),
-                    kind: kind.clone(),
+                    kind: *kind,
                     message: message.clone(),
                     stale_from: last.as_ref().map(|l| l.fetched_at.clone()),
                 });
@@ -284,7 +293,7 @@ fn combine(
                 }
             }
         }
-        if role == "support" {
+        if role == Role::Support {
             support = Some((tracker.clone(), settled));
         } else {
             releases = settled;
@@ -404,7 +413,7 @@ pub async fn check_with(
                 errors.push(RunError {
                     watch: watch.name.get_ref().to_string(),
                     tracker: None,
-                    kind: "distro".to_owned(),
+                    kind: FailureKind::Distro,
                     message: message.clone(),
                     stale_from: stale_from.clone(),
                 });
@@ -440,6 +449,16 @@ pub async fn check_with(
         })
         .collect();
     report.summarise_distros(&sizes);
+    // The `github` import goes through the same client: one budget per host.
+    let mut hosts = runtime.http().budgets();
+    let github = runtime
+        .github()
+        .map(|g| crate::net::gate::host_key(g.base()));
+    for h in &mut hosts {
+        h.refused = memory.refused.get(&h.host).copied().unwrap_or(0);
+        h.github = github.as_deref() == Some(h.host.as_str());
+    }
+    report.rate_limited = hosts.iter().filter(|h| h.refused > 0).cloned().collect();
     tracing::info!(ms = clock.elapsed().as_millis() as u64, "judged");
     if let Some(keep) = keep {
         let record = crate::store::RunRecord {
@@ -449,8 +468,7 @@ pub async fn check_with(
             polls: memory.polls,
             answered: memory.answered,
             merged: memory.merged,
-            // The `github` import goes through the same client: one budget per host.
-            hosts: runtime.http().budgets(),
+            hosts,
         };
         let stored = crate::store::blocking(|| keep.store.record_run(&record, keep.retention));
         if let Err(e) = stored {

@@ -6,8 +6,6 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
-
 use super::limits::MemoryLimitExceeded;
 
 /// How a poll failed.
@@ -106,39 +104,8 @@ fn rate_limited_message(url: &str, status: u16, retry_after: Option<u32>) -> Str
     format!("upstream is rate-limiting (HTTP {status} for `{url}`){wait}{github}")
 }
 
-/// Stable, kebab-case names of the error kinds, for JSON reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ErrorKind {
-    /// [`PollError::Timeout`].
-    Timeout,
-    /// [`PollError::MemoryLimit`].
-    MemoryLimit,
-    /// [`PollError::Panic`].
-    Panic,
-    /// [`PollError::Trap`].
-    Trap,
-    /// [`PollError::OutputTooLarge`].
-    OutputTooLarge,
-    /// [`PollError::BadOutput`].
-    BadOutput,
-    /// [`TrackerError::Network`].
-    Network,
-    /// [`TrackerError::Status`].
-    UpstreamStatus,
-    /// [`TrackerError::RateLimited`].
-    RateLimited,
-    /// [`TrackerError::Parse`].
-    Parse,
-    /// [`TrackerError::Config`].
-    Config,
-    /// [`TrackerError::Denied`].
-    Denied,
-    /// [`TrackerError::Other`].
-    Plugin,
-    /// [`PollError::Host`].
-    Host,
-}
+/// The kinds of error, for reports: `rollcall-model`'s failure kinds.
+pub use rollcall_model::report::FailureKind as ErrorKind;
 
 impl PollError {
     /// The kind, for reports.

@@ -160,6 +160,14 @@ pub(super) const MIGRATIONS: &[&str] = &[
     CREATE INDEX releases_by_watch_seen ON releases(watch, first_seen);
     CREATE INDEX releases_by_gone ON releases(gone_since);
     ",
+    // 6: how many polls each host's spent budget refused in a run; cached bodies are kept
+    // zstd-compressed (a distribution's registry documents and release pages are gigabytes
+    // raw), so the uncompressed ones go: each costs one unconditional request.
+    "
+    ALTER TABLE hosts ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE hosts ADD COLUMN github INTEGER NOT NULL DEFAULT 0;
+    DELETE FROM http_cache;
+    ",
 ];
 
 /// The schema version this binary writes.

@@ -27,9 +27,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub use self::merge::Merged;
-pub use self::queries::{
-    CachedResponse, Change, Changes, PollRecord, Retention, RunRecord, StaleData,
-};
+pub use self::queries::{Change, Changes, PollRecord, Retention, RunRecord, StaleData};
 pub use self::views::{ShippedVersion, StoredPoll, StoredRelease, StoredVerdict};
 
 /// Why the store could not be used.

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{Store, StoreError};
 use crate::evaluate::Verdict;
 use crate::model::UpstreamData;
+use crate::net::cache::{CachedResponse, HttpCache};
 use crate::report::Report;
 
 /// The role under which a watch's merged data is kept in the `upstream` table.
@@ -56,7 +57,7 @@ pub struct RunRecord<'a> {
     /// Each watch's merged data, for release and line history: (watch, data).
     pub merged: Vec<(String, UpstreamData)>,
     /// Each host's rate-limit budget at the end of the run.
-    pub hosts: Vec<crate::net::gate::HostBudget>,
+    pub hosts: Vec<crate::model::HostBudget>,
 }
 
 /// How much history the store keeps: runs older than `days` and beyond the newest `runs` are
@@ -421,7 +422,7 @@ impl Store {
                 .prepare("UPDATE lines SET unlisted_since = ?2 WHERE watch = ?1 AND last_seen < ?2 AND gone_since IS NULL AND unlisted_since IS NULL")
                 .map_err(fail)?;
             let mut host = tx
-                .prepare("INSERT INTO hosts (run_id, host, requests, remaining, quota, reset, paused_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                .prepare("INSERT INTO hosts (run_id, host, requests, remaining, quota, reset, paused_until, refused, github) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
                 .map_err(fail)?;
             for h in &run.hosts {
                 host.execute(params![
@@ -431,7 +432,9 @@ impl Store {
                     h.remaining.map(|n| n as i64),
                     h.quota.map(|n| n as i64),
                     h.reset,
-                    h.paused_until
+                    h.paused_until,
+                    h.refused,
+                    h.github
                 ])
                 .map_err(fail)?;
             }
@@ -753,18 +756,27 @@ impl Store {
                 "SELECT etag, last_modified, headers, body, fetched_at FROM http_cache WHERE url = ?1",
             )
             .ok()?;
-        stmt.query_row(params![url], |r| {
-            Ok(CachedResponse {
-                etag: r.get(0)?,
-                last_modified: r.get(1)?,
-                headers: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
-                body: r.get(3)?,
-                fetched_at: r.get(4)?,
+        let found = stmt
+            .query_row(params![url], |r| {
+                Ok(CachedResponse {
+                    etag: r.get(0)?,
+                    last_modified: r.get(1)?,
+                    headers: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
+                    body: r.get(3)?,
+                    fetched_at: r.get(4)?,
+                })
             })
-        })
-        .optional()
-        .ok()
-        .flatten()
+            .optional()
+            .ok()
+            .flatten()?;
+        // A body that does not decompress is no cached response: the request goes out whole.
+        match zstd::stream::decode_all(&found.body[..]) {
+            Ok(body) => Some(CachedResponse { body, ..found }),
+            Err(e) => {
+                tracing::warn!(%url, "a cached response does not decompress: {e}");
+                None
+            }
+        }
     }
 
     /// Marks the cached response for `url` as confirmed at `at` (a `304`): the body is not
@@ -780,8 +792,15 @@ impl Store {
         }
     }
 
-    /// Remembers a `200` response that carries a validator.
+    /// Remembers a `200` response that carries a validator, its body zstd-compressed.
     pub fn http_store(&self, url: &str, response: &CachedResponse) {
+        let body = match zstd::bulk::compress(&response.body, CACHE_LEVEL) {
+            Ok(body) => body,
+            Err(e) => {
+                tracing::warn!(%url, "could not compress a response to cache it: {e}");
+                return;
+            }
+        };
         let conn = self.conn();
         let result = conn.execute(
             "INSERT INTO http_cache (url, etag, last_modified, headers, body, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -792,7 +811,7 @@ impl Store {
                 response.etag,
                 response.last_modified,
                 serde_json::to_string(&response.headers).unwrap_or_default(),
-                response.body,
+                body,
                 response.fetched_at
             ],
         );
@@ -802,17 +821,23 @@ impl Store {
     }
 }
 
-/// A response kept for revalidation.
-#[derive(Debug, Clone)]
-pub struct CachedResponse {
-    /// `ETag`.
-    pub etag: Option<String>,
-    /// `Last-Modified`.
-    pub last_modified: Option<String>,
-    /// Response headers.
-    pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Vec<u8>,
-    /// When it was fetched (or last revalidated), RFC 3339.
-    pub fetched_at: String,
+/// zstd's level for cached bodies: its fastest regular level; registry JSON still shrinks
+/// about tenfold.
+const CACHE_LEVEL: i32 = 1;
+
+/// The client's cache is the store's `http_cache` table; each call steps off the async workers.
+impl HttpCache for Store {
+    fn cached(&self, key: &str) -> Option<CachedResponse> {
+        super::blocking(|| self.http_cached(key))
+    }
+
+    fn touch(&self, key: &str) {
+        let now = super::now_rfc3339();
+        super::blocking(|| self.http_touch(key, &now));
+    }
+
+    fn put(&self, key: &str, mut response: CachedResponse) {
+        response.fetched_at = super::now_rfc3339();
+        super::blocking(|| self.http_store(key, &response));
+    }
 }

@@ -239,7 +239,7 @@ fn count(store: &Store, sql: &str) -> i64 {
 #[test]
 fn unchanged_runs_add_no_verdicts_and_changes_are_still_known() {
     use crate::evaluate::Status;
-    use crate::report::tests::verdict;
+    use crate::report::testing::verdict;
     let store = Store::in_memory().expect("store");
     let three = |b: Status| {
         vec![
@@ -316,7 +316,7 @@ fn a_store_of_schema_4_keeps_its_history() {
     conn.pragma_update(None, "user_version", 4)
         .expect("version");
     let v =
-        crate::report::tests::verdict("w", "deb", crate::evaluate::Status::Behind, Some(3), "1");
+        crate::report::testing::verdict("w", "deb", crate::evaluate::Status::Behind, Some(3), "1");
     let json = serde_json::to_string(&v).expect("json");
     for (id, at) in [(1, "2026-12-01T00:00:00Z"), (2, "2026-12-02T00:00:00Z")] {
         conn.execute(
@@ -347,4 +347,42 @@ fn a_store_of_schema_4_keeps_its_history() {
     let current = store.current_verdicts().expect("current");
     assert_eq!(current.len(), 1);
     assert_eq!(current[0].at, "2026-12-02T00:00:00Z");
+}
+
+/// Cached bodies are kept compressed and come back byte for byte; a row that does not
+/// decompress is a miss, not an error.
+#[test]
+fn cached_bodies_are_compressed_and_a_broken_one_is_a_miss() {
+    use crate::net::{CachedResponse, HttpCache};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("rollcall.db")).expect("store");
+    let body: Vec<u8> = (0..2_000)
+        .flat_map(|i| format!("{{\"version\":\"1.{i}.0\",\"yanked\":false}},").into_bytes())
+        .collect();
+    store.put(
+        "https://registry.invalid/p",
+        CachedResponse {
+            etag: Some("\"v1\"".into()),
+            last_modified: None,
+            headers: vec![("etag".into(), "\"v1\"".into())],
+            body: body.clone(),
+            fetched_at: String::new(),
+        },
+    );
+    let kept = count(&store, "SELECT length(body) FROM http_cache");
+    assert!(
+        (kept as usize) < body.len() / 5,
+        "{kept} bytes kept for {}",
+        body.len()
+    );
+    let back = store.cached("https://registry.invalid/p").expect("cached");
+    assert_eq!(back.body, body);
+    assert_eq!(back.etag.as_deref(), Some("\"v1\""));
+    assert!(!back.fetched_at.is_empty(), "stamped when stored");
+
+    store
+        .conn()
+        .execute("UPDATE http_cache SET body = x'00010203'", [])
+        .expect("break it");
+    assert!(store.cached("https://registry.invalid/p").is_none());
 }

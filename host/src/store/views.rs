@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, params};
 use super::queries::{MERGED, PollRecord, StaleData};
 use super::{Store, StoreError};
 use crate::evaluate::Verdict;
-use crate::net::gate::HostBudget;
+use crate::model::HostBudget;
 
 /// A verdict and when the run that reached it finished.
 #[derive(Debug, Clone)]
@@ -144,7 +144,7 @@ impl Store {
         let fail = |e: rusqlite::Error| self.query_error(e);
         let mut stmt = conn
             .prepare(
-                "SELECT h.host, h.requests, h.remaining, h.quota, h.reset, h.paused_until FROM hosts h
+                "SELECT h.host, h.requests, h.remaining, h.quota, h.reset, h.paused_until, h.refused, h.github FROM hosts h
                  JOIN (SELECT host, max(run_id) AS run_id FROM hosts GROUP BY host) newest
                    ON newest.host = h.host AND newest.run_id = h.run_id
                  ORDER BY h.host",
@@ -159,6 +159,8 @@ impl Store {
                     quota: r.get::<_, Option<i64>>(3)?.map(|n| n.max(0) as u64),
                     reset: r.get(4)?,
                     paused_until: r.get(5)?,
+                    refused: r.get(6)?,
+                    github: r.get(7)?,
                 })
             })
             .map_err(fail)?;

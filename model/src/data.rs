@@ -8,6 +8,33 @@ use serde::{Deserialize, Serialize};
 
 use crate::day::Day;
 
+/// What a tracker is polled for: a watch's releases (its `tracker`) or the support windows of
+/// its lines (its `support` source).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// The releases source.
+    Releases,
+    /// The support (end-of-life) source.
+    Support,
+}
+
+impl Role {
+    /// The word in the store and on the dashboard.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Releases => "releases",
+            Role::Support => "support",
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Who said when a release line ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -121,7 +148,7 @@ impl PluginInfo {
 }
 
 /// Parses an optional date a tracker returned; `what` names it in the error.
-pub(crate) fn tracker_day(raw: Option<String>, what: &str) -> Result<Option<Day>, String> {
+pub fn tracker_day(raw: Option<String>, what: &str) -> Result<Option<Day>, String> {
     raw.map(|d| d.parse::<Day>().map_err(|e| format!("{what}: {e}")))
         .transpose()
 }
@@ -141,5 +168,94 @@ impl UpstreamData {
             .map(|l| 64 + l.name.len() + opt(&l.label) + opt(&l.latest))
             .sum();
         (releases + lines) as u64
+    }
+}
+
+/// A host's rate-limit budget as a run left it, and what the run could not do within it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostBudget {
+    /// `host:port`.
+    pub host: String,
+    /// Responses received from it.
+    pub requests: u32,
+    /// Requests left in the current window (`x-ratelimit-remaining` or `ratelimit-remaining`).
+    pub remaining: Option<u64>,
+    /// The window's size (`x-ratelimit-limit` or `ratelimit-limit`).
+    pub quota: Option<u64>,
+    /// When the window resets, RFC 3339.
+    pub reset: Option<String>,
+    /// When a pause the host asked for ends, RFC 3339.
+    pub paused_until: Option<String>,
+    /// Polls that failed because this host's budget was spent.
+    #[serde(default)]
+    pub refused: u32,
+    /// Whether this is the GitHub API the `github` import calls, whose budget is counted per
+    /// hour (5,000 requests with a token, 60 without).
+    #[serde(default)]
+    pub github: bool,
+}
+
+/// GitHub's REST budgets: with a token, and without.
+const GITHUB_WITH_TOKEN: u64 = 5_000;
+
+impl HostBudget {
+    /// Hours the refused polls need at this budget (one request each), when the budget is
+    /// known per hour (GitHub's): `None` otherwise, or when nothing was refused.
+    pub fn hours_needed(&self, quota: u64) -> Option<u64> {
+        (self.refused > 0 && self.github && quota > 0)
+            .then(|| u64::from(self.refused).div_ceil(quota))
+    }
+
+    /// The polls waiting for this host's budget, shortly: `3 polls wait: 1 h at this budget`.
+    pub fn waiting(&self) -> Option<String> {
+        (self.refused > 0).then(|| {
+            let polls = if self.refused == 1 {
+                "poll waits"
+            } else {
+                "polls wait"
+            };
+            match self.quota.and_then(|q| self.hours_needed(q)) {
+                Some(h) => format!("{} {polls}: {h} h at this budget", self.refused),
+                None => format!("{} {polls} for the window", self.refused),
+            }
+        })
+    }
+
+    /// What the run could not do within this host's budget, and when it can, in a sentence;
+    /// `None` when nothing was refused.
+    pub fn plan(&self) -> Option<String> {
+        if self.refused == 0 {
+            return None;
+        }
+        let until = self
+            .reset
+            .as_deref()
+            .or(self.paused_until.as_deref())
+            .map_or(String::new(), |t| format!(" until {t}"));
+        let polls = if self.refused == 1 { "poll" } else { "polls" };
+        let mut out = format!(
+            "{}: {} {polls} not answered: its rate limit{} is spent{until}",
+            self.host,
+            self.refused,
+            self.quota.map_or(String::new(), |q| format!(
+                " ({q} requests {})",
+                if self.github { "an hour" } else { "a window" }
+            )),
+        );
+        if let Some(hours) = self.quota.and_then(|q| self.hours_needed(q)) {
+            out.push_str(&format!(
+                "; at that budget they need {hours} more hour{} of runs",
+                if hours == 1 { "" } else { "s" }
+            ));
+            if self.quota.is_some_and(|q| q < GITHUB_WITH_TOKEN) {
+                let with_token = self.hours_needed(GITHUB_WITH_TOKEN).unwrap_or(1);
+                out.push_str(&format!(
+                    " (with GITHUB_TOKEN, {GITHUB_WITH_TOKEN} an hour: {with_token} hour{})",
+                    if with_token == 1 { "" } else { "s" }
+                ));
+            }
+        }
+        out.push_str("; their last good answers stand in where the store has them, and the next run after the reset asks again");
+        Some(out)
     }
 }

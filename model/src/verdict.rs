@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::day::Day;
-use crate::versions::Scheme;
+use rollcall_versions::Scheme;
 
 /// The status of a verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -57,6 +57,42 @@ impl Status {
             Status::Error => "error",
         }
     }
+
+    /// Every status, worst first (the order of the dashboard's counts).
+    pub const WORST_FIRST: [Status; 9] = [
+        Status::Eol,
+        Status::EolSoon,
+        Status::Error,
+        Status::Behind,
+        Status::Missing,
+        Status::Unknown,
+        Status::Superseded,
+        Status::Ahead,
+        Status::Current,
+    ];
+
+    /// A one-column symbol, so a status reads without colour.
+    pub fn symbol(self) -> char {
+        match self {
+            Status::Current => '✓',
+            Status::Behind => '↓',
+            Status::Superseded => '»',
+            Status::EolSoon => '!',
+            Status::Eol => '✗',
+            Status::Ahead => '↑',
+            Status::Missing => '∅',
+            Status::Unknown => '?',
+            Status::Error => '‼',
+        }
+    }
+
+    /// 0 for the worst status ([`Status::WORST_FIRST`]).
+    pub fn rank(self) -> usize {
+        Status::WORST_FIRST
+            .iter()
+            .position(|s| *s == self)
+            .unwrap_or(Status::WORST_FIRST.len())
+    }
 }
 
 /// How much a verdict matters.
@@ -74,6 +110,14 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Every severity, mildest first.
+    pub const ALL: [Severity; 4] = [
+        Severity::Ok,
+        Severity::Info,
+        Severity::Warning,
+        Severity::Critical,
+    ];
+
     /// The word used in tables and JSON.
     pub fn as_str(self) -> &'static str {
         match self {

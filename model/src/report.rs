@@ -8,10 +8,83 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use crate::evaluate::{Severity, Status, Verdict};
+use crate::verdict::{Severity, Status, Verdict};
 
 /// The schema identifier of the JSON report.
 pub const SCHEMA: &str = "rollcall.report/v1";
+
+/// What kind of failure kept a watch (or a part of it) from being evaluated: a stable
+/// kebab-case word in reports and in the store.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureKind {
+    /// The poll ran out of time.
+    Timeout,
+    /// The tracker used more memory than it may.
+    MemoryLimit,
+    /// The tracker panicked.
+    Panic,
+    /// The tracker trapped (fuel, a bad instruction).
+    Trap,
+    /// The tracker's answer was larger than allowed.
+    OutputTooLarge,
+    /// The tracker's answer broke the contract.
+    BadOutput,
+    /// The upstream could not be reached.
+    Network,
+    /// The upstream answered with an error status.
+    UpstreamStatus,
+    /// The upstream is rate-limiting.
+    RateLimited,
+    /// The upstream's answer could not be read.
+    Parse,
+    /// The watch's settings are wrong.
+    Config,
+    /// The sandbox refused a request.
+    Denied,
+    /// The tracker failed for a reason of its own.
+    #[default]
+    Plugin,
+    /// rollcall itself could not run the poll (the tracker did not load, the poll did not end).
+    Host,
+    /// The distro source could not be read.
+    Distro,
+}
+
+impl FailureKind {
+    /// The word in reports and in the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureKind::Timeout => "timeout",
+            FailureKind::MemoryLimit => "memory-limit",
+            FailureKind::Panic => "panic",
+            FailureKind::Trap => "trap",
+            FailureKind::OutputTooLarge => "output-too-large",
+            FailureKind::BadOutput => "bad-output",
+            FailureKind::Network => "network",
+            FailureKind::UpstreamStatus => "upstream-status",
+            FailureKind::RateLimited => "rate-limited",
+            FailureKind::Parse => "parse",
+            FailureKind::Config => "config",
+            FailureKind::Denied => "denied",
+            FailureKind::Plugin => "plugin",
+            FailureKind::Host => "host",
+            FailureKind::Distro => "distro",
+        }
+    }
+}
+
+impl std::fmt::Display for FailureKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for FailureKind {
+    fn eq(&self, word: &&str) -> bool {
+        self.as_str() == *word
+    }
+}
 
 /// A failure that kept a watch (or a part of it) from being evaluated.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,8 +93,8 @@ pub struct RunError {
     pub watch: String,
     /// The tracker, when a tracker failed.
     pub tracker: Option<String>,
-    /// A stable kebab-case kind: `timeout`, `memory-limit`, `panic`, `network`, …
-    pub kind: String,
+    /// What kind of failure.
+    pub kind: FailureKind,
     /// What went wrong, with the fix when known.
     pub message: String,
     /// When the failing source last answered, if its answer was used instead (RFC 3339): the
@@ -166,6 +239,10 @@ pub struct Report {
     pub errors: Vec<RunError>,
     /// Counts.
     pub summary: Summary,
+    /// Hosts whose rate limit was spent before every poll was answered: what the run could not
+    /// do, and when it can (absent when every host answered).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rate_limited: Vec<crate::data::HostBudget>,
 }
 
 impl Report {
@@ -214,6 +291,7 @@ impl Report {
             verdicts,
             errors,
             summary,
+            rate_limited: Vec::new(),
         }
     }
 
@@ -246,6 +324,11 @@ impl Report {
                 )
             })
             .collect()
+    }
+
+    /// One sentence per host whose spent rate limit left polls unanswered.
+    pub fn rate_limit_lines(&self) -> Vec<String> {
+        self.rate_limited.iter().filter_map(|h| h.plan()).collect()
     }
 
     /// The worst severity of any verdict.
@@ -392,12 +475,13 @@ impl Report {
     }
 }
 
-#[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
+/// Fixtures for tests of code that reads verdicts (the engine's store tests use them too).
+#[doc(hidden)]
+pub mod testing {
+    use crate::verdict::{Severity, Status, Verdict};
 
     /// A verdict with only what the figures read (the store's tests use it too).
-    pub(crate) fn verdict(
+    pub fn verdict(
         watch: &str,
         distro: &str,
         status: Status,
@@ -409,7 +493,7 @@ pub(crate) mod tests {
             distro: distro.into(),
             package: watch.into(),
             tracker: "t".into(),
-            scheme: crate::versions::Scheme::Generic,
+            scheme: rollcall_versions::Scheme::Generic,
             shipped: None,
             shipped_upstream: None,
             distro_markers: Vec::new(),
@@ -432,6 +516,12 @@ pub(crate) mod tests {
             explanation: String::new(),
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::verdict;
+    use super::*;
 
     /// Shares count only verdicts with data; the quantiles are nearest-rank over the verdicts
     /// that are behind; a line past its end counts once however many packages ship it.

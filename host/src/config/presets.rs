@@ -4,7 +4,7 @@
 //! Debian presets carry suites and components but no URL: the Debian archive's address is a
 //! setting the user gives (`url = "…"`, their mirror).
 
-use crate::config::{DebIndex, Distro, DistroKind};
+use super::{DebIndex, Distro, DistroKind};
 use crate::versions::Family;
 
 /// One preset.
