@@ -365,7 +365,6 @@ const TEXTS: &[(&str, &str)] = &[
     ("verdict_spans", "verdict"),
     ("poll_latest", "error"),
     ("poll_latest", "denials"),
-    ("upstream", "data"),
     ("hosts", "host"),
 ];
 
@@ -400,6 +399,30 @@ fn settle(store: &Store, report: &Report, at: &str, names: &[(String, &str)]) {
         "UPDATE hosts SET paused_until = ?2 WHERE run_id = ?1 AND paused_until IS NOT NULL",
         &[&run, &hour_later],
     );
+    // The upstream data is kept compressed: renamed in Rust, row by row.
+    let rows: Vec<(String, String, Vec<u8>)> = {
+        let mut stmt = db
+            .prepare("SELECT watch, role, data FROM upstream")
+            .expect("select");
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    };
+    for (watch, role, data) in rows {
+        let value: serde_json::Value = rollcall::store::unpack(&data).expect("stored data");
+        let mut text = value.to_string();
+        for (addr, host) in names {
+            text = text
+                .replace(&format!("http://{addr}"), &format!("https://{host}"))
+                .replace(addr.as_str(), &format!("{host}:443"));
+        }
+        let renamed: serde_json::Value = serde_json::from_str(&text).expect("json");
+        sql(
+            "UPDATE upstream SET data = ?3 WHERE watch = ?1 AND role = ?2",
+            &[&watch, &role, &rollcall::store::pack(&renamed)],
+        );
+    }
     for (addr, host) in names {
         for (table, column) in TEXTS {
             sql(
@@ -575,5 +598,20 @@ fn dashboard_data_has_every_status_a_failing_poll_and_real_host_names() {
             )
             .expect("counts");
         assert_eq!(left, 0, "a loopback address is left in {table}.{column}");
+    }
+    let mut stmt = db.prepare("SELECT data FROM upstream").expect("select");
+    let data: Vec<Vec<u8>> = stmt
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert!(!data.is_empty());
+    for d in data {
+        assert!(d.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]), "kept compressed");
+        let value: serde_json::Value = rollcall::store::unpack(&d).expect("unpacks");
+        assert!(
+            !value.to_string().contains("127.0.0.1"),
+            "a loopback address is left in upstream.data"
+        );
     }
 }

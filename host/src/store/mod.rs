@@ -167,6 +167,34 @@ pub fn blocking<R>(f: impl FnOnce() -> R) -> R {
     }
 }
 
+/// zstd's frame magic: a stored value that starts with it is compressed.
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
+
+/// A value as the store keeps large JSON (an upstream's last good answer): serialised and
+/// zstd-compressed at its fastest regular level (registry data shrinks about tenfold).
+pub fn pack<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    let json = serde_json::to_vec(value).unwrap_or_default();
+    zstd::bulk::compress(&json, 1).unwrap_or(json)
+}
+
+/// The value [`pack`] kept, or JSON text an older store kept as it was; `None` if it is neither.
+pub fn unpack<T: serde::de::DeserializeOwned>(stored: &[u8]) -> Option<T> {
+    if stored.starts_with(&ZSTD_MAGIC) {
+        let json = zstd::stream::decode_all(stored).ok()?;
+        serde_json::from_slice(&json).ok()
+    } else {
+        serde_json::from_slice(stored).ok()
+    }
+}
+
+/// The bytes of a TEXT or BLOB column.
+fn bytes_of(value: rusqlite::types::ValueRef<'_>) -> Vec<u8> {
+    match value {
+        rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => b.to_vec(),
+        _ => Vec::new(),
+    }
+}
+
 /// Now, RFC 3339 UTC, to the second.
 pub fn now_rfc3339() -> String {
     let now = time::OffsetDateTime::now_utc()

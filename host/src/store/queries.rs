@@ -388,13 +388,7 @@ impl Store {
                 .map_err(fail)?;
             for (watch, role, tracker, data) in &run.answered {
                 upstream
-                    .execute(params![
-                        watch,
-                        role,
-                        tracker,
-                        now,
-                        serde_json::to_string(data).unwrap_or_default()
-                    ])
+                    .execute(params![watch, role, tracker, now, super::pack(data)])
                     .map_err(fail)?;
             }
             let mut release = tx
@@ -441,13 +435,7 @@ impl Store {
             for (watch, data) in &run.merged {
                 // The merged data (support sources folded in) is what the dashboard draws.
                 upstream
-                    .execute(params![
-                        watch,
-                        MERGED,
-                        "merged",
-                        now,
-                        serde_json::to_string(data).unwrap_or_default()
-                    ])
+                    .execute(params![watch, MERGED, "merged", now, super::pack(data)])
                     .map_err(fail)?;
                 for r in &data.releases {
                     release
@@ -493,11 +481,11 @@ impl Store {
     /// The last good answer of `watch`'s `role` source, if any.
     pub fn last_good(&self, watch: &str, role: &str) -> Result<Option<StaleData>, StoreError> {
         let conn = self.conn();
-        let row: Option<(String, String, String)> = conn
+        let row: Option<(String, String, Vec<u8>)> = conn
             .query_row(
                 "SELECT tracker, fetched_at, data FROM upstream WHERE watch = ?1 AND role = ?2",
                 params![watch, role],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, super::bytes_of(r.get_ref(2)?))),
             )
             .optional()
             .map_err(|e| self.query_error(e))?;
@@ -505,7 +493,7 @@ impl Store {
             Some(StaleData {
                 tracker,
                 fetched_at,
-                data: serde_json::from_str(&data).ok()?,
+                data: super::unpack(&data)?,
             })
         }))
     }

@@ -386,3 +386,43 @@ fn cached_bodies_are_compressed_and_a_broken_one_is_a_miss() {
         .expect("break it");
     assert!(store.cached("https://registry.invalid/p").is_none());
 }
+
+/// Last good answers are kept compressed; one an older store kept as JSON text still reads.
+#[test]
+fn last_good_answers_are_compressed_and_old_text_still_reads() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("rollcall.db")).expect("store");
+    let versions: Vec<String> = (0..200).map(|i| format!("1.{i}.0")).collect();
+    let refs: Vec<&str> = versions.iter().map(String::as_str).collect();
+    run_listing(&store, &refs, true);
+    let kept = count(
+        &store,
+        "SELECT length(data) FROM upstream WHERE role = 'releases'",
+    );
+    let json = serde_json::to_vec(
+        &store
+            .last_good("w", "releases")
+            .expect("reads")
+            .expect("kept")
+            .data,
+    )
+    .expect("json");
+    assert!(
+        (kept as usize) * 4 < json.len(),
+        "{kept} bytes for {}",
+        json.len()
+    );
+    store
+        .conn()
+        .execute(
+            "UPDATE upstream SET data = ?1 WHERE role = 'releases'",
+            [String::from_utf8(json).expect("utf-8")],
+        )
+        .expect("old form");
+    let old = store
+        .last_good("w", "releases")
+        .expect("reads")
+        .expect("kept");
+    assert_eq!(old.data.releases.len(), 200);
+    assert_eq!(old.data.releases[199].version, "1.199.0");
+}
