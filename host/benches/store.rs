@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use rollcall::evaluate::Verdict;
 use rollcall::model::{Release, UpstreamData};
 use rollcall::report::Report;
-use rollcall::store::{PollRecord, Retention, RunRecord, Store};
+use rollcall::store::{Packed, PollRecord, Retention, RunRecord, Store};
 
 const WATCHES: usize = 35_000;
 
@@ -103,7 +103,7 @@ fn record(store: &Store, report: &Report, with_rows: bool) -> Duration {
         },
         answered: Vec::new(),
         merged: (0..WATCHES)
-            .map(|i| (format!("python-package-{i}"), data(i)))
+            .map(|i| (format!("python-package-{i}"), Packed::of(&data(i))))
             .collect(),
         hosts: Vec::new(),
     };

@@ -499,7 +499,10 @@ pub fn fill_large(store: &Store, rows: usize) {
         }
         for name in &names {
             if let Some(data) = filled.merged_data(name).expect("merged data") {
-                merged.push((format!("{name}-{copy:04}"), data.data));
+                merged.push((
+                    format!("{name}-{copy:04}"),
+                    rollcall::store::Packed::of(&data.data),
+                ));
             }
         }
         copy += 1;

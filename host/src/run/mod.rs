@@ -195,8 +195,8 @@ fn spawn_watch(
 #[derive(Default)]
 struct Memory {
     polls: Vec<crate::store::PollRecord>,
-    answered: Vec<(String, String, String, UpstreamData)>,
-    merged: Vec<(String, UpstreamData)>,
+    answered: Vec<(String, String, String, crate::store::Packed)>,
+    merged: Vec<(String, crate::store::Packed)>,
     /// What the host refused the last combined watch's trackers in polls that succeeded.
     denied: Vec<String>,
     /// Polls refused because a host's rate limit was spent, by `host:port`.
@@ -266,7 +266,7 @@ fn combine(
                 watch.name.get_ref().to_string(),
                 role.as_str().to_owned(),
                 tracker.clone(),
-                data.clone(),
+                crate::store::Packed::of(data),
             )),
             Err((kind, message)) => {
                 let last = store.and_then(|s| {
@@ -315,9 +315,10 @@ fn combine(
         data.stale = Some(stale_notes.join("; "));
     }
     data.notes.extend(memory.denied.iter().cloned());
-    memory
-        .merged
-        .push((watch.name.get_ref().to_string(), data.clone()));
+    memory.merged.push((
+        watch.name.get_ref().to_string(),
+        crate::store::Packed::of(&data),
+    ));
     Ok(data)
 }
 
@@ -362,26 +363,10 @@ pub async fn check_with(
         polls.spawn(async move { (index, task.await) });
     }
 
-    // The polls run in their tasks while the distros are read.
+    // The polls run in their tasks while the distros are read; then each watch is judged as
+    // its polls end, and only its verdicts and its packed answers are kept: a run of 35,000
+    // watches never holds every release list at once.
     let shipped_lists = fetch_distros(config, &runtime, None).await;
-    let mut polled: BTreeMap<usize, Polled> = BTreeMap::new();
-    let total = config.watches.len();
-    while let Some(joined) = polls.join_next().await {
-        match joined {
-            Ok((index, result)) => {
-                polled.insert(index, result);
-            }
-            Err(e) => tracing::error!("a poll task failed: {e}"),
-        }
-        if let Some(report_progress) = progress {
-            report_progress(polled.len(), total);
-        }
-    }
-
-    tracing::info!(
-        ms = clock.elapsed().as_millis() as u64,
-        "polls and distros done"
-    );
     let judge = Judge {
         config,
         runtime: &runtime,
@@ -389,7 +374,6 @@ pub async fn check_with(
         shipped: &shipped_lists,
         today,
     };
-    let mut verdicts = Vec::new();
     let mut errors = Vec::new();
     for (name, result) in &shipped_lists {
         let failure = match result {
@@ -421,17 +405,46 @@ pub async fn check_with(
         }
     }
     let mut memory = Memory::default();
-    for (index, watch) in config.watches.iter().enumerate() {
-        let outcome = combine(
-            watch,
-            polled.remove(&index).unwrap_or_default(),
-            &mut errors,
-            keep.map(|k| k.store),
-            &mut memory,
-        );
-        let mut evaluations = judge.watch(watch, &outcome, None, &mut errors).await;
+    let mut judged: BTreeMap<usize, (Vec<crate::evaluate::Verdict>, Vec<RunError>)> =
+        BTreeMap::new();
+    let total = config.watches.len();
+    let store = keep.map(|k| k.store);
+    let judge_one = async |index: usize, polled: Polled, memory: &mut Memory| {
+        let watch = &config.watches[index];
+        let mut watch_errors = Vec::new();
+        let outcome = combine(watch, polled, &mut watch_errors, store, memory);
+        let mut evaluations = judge.watch(watch, &outcome, None, &mut watch_errors).await;
         note_denials(&mut evaluations, &memory.denied);
-        verdicts.extend(evaluations.into_iter().map(|e| e.verdict));
+        let verdicts = evaluations.into_iter().map(|e| e.verdict).collect();
+        (verdicts, watch_errors)
+    };
+    while let Some(joined) = polls.join_next().await {
+        match joined {
+            Ok((index, polled)) => {
+                let result = judge_one(index, polled, &mut memory).await;
+                judged.insert(index, result);
+            }
+            Err(e) => tracing::error!("a poll task failed: {e}"),
+        }
+        if let Some(report_progress) = progress {
+            report_progress(judged.len(), total);
+        }
+    }
+    // A task that died says so through its watch ("the poll did not finish").
+    for index in 0..total {
+        if !judged.contains_key(&index) {
+            let result = judge_one(index, Polled::default(), &mut memory).await;
+            judged.insert(index, result);
+        }
+    }
+    tracing::info!(
+        ms = clock.elapsed().as_millis() as u64,
+        "polls, distros and judging done"
+    );
+    let mut verdicts = Vec::new();
+    for (_, (v, e)) in judged {
+        verdicts.extend(v);
+        errors.extend(e);
     }
     let mut report = Report::new(
         config.origin.to_string(),

@@ -187,6 +187,28 @@ pub fn unpack<T: serde::de::DeserializeOwned>(stored: &[u8]) -> Option<T> {
     }
 }
 
+/// Upstream data as a run keeps it for the store until the run is written: packed, so a run of
+/// 35,000 watches holds megabytes of answers, not gigabytes of release lists.
+#[derive(Debug, Clone)]
+pub struct Packed(Vec<u8>);
+
+impl Packed {
+    /// `data`, packed.
+    pub fn of(data: &crate::model::UpstreamData) -> Self {
+        Self(pack(data))
+    }
+
+    /// The bytes the store keeps.
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The data again.
+    pub fn unpack(&self) -> Option<crate::model::UpstreamData> {
+        unpack(&self.0)
+    }
+}
+
 /// The bytes of a TEXT or BLOB column.
 fn bytes_of(value: rusqlite::types::ValueRef<'_>) -> Vec<u8> {
     match value {

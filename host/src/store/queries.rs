@@ -53,9 +53,9 @@ pub struct RunRecord<'a> {
     /// Every poll's health.
     pub polls: Vec<PollRecord>,
     /// Each source that answered: (watch, role, tracker, what it returned).
-    pub answered: Vec<(String, String, String, UpstreamData)>,
+    pub answered: Vec<(String, String, String, super::Packed)>,
     /// Each watch's merged data, for release and line history: (watch, data).
-    pub merged: Vec<(String, UpstreamData)>,
+    pub merged: Vec<(String, super::Packed)>,
     /// Each host's rate-limit budget at the end of the run.
     pub hosts: Vec<crate::model::HostBudget>,
 }
@@ -388,7 +388,7 @@ impl Store {
                 .map_err(fail)?;
             for (watch, role, tracker, data) in &run.answered {
                 upstream
-                    .execute(params![watch, role, tracker, now, super::pack(data)])
+                    .execute(params![watch, role, tracker, now, data.bytes()])
                     .map_err(fail)?;
             }
             let mut release = tx
@@ -432,11 +432,15 @@ impl Store {
                 ])
                 .map_err(fail)?;
             }
-            for (watch, data) in &run.merged {
+            for (watch, packed) in &run.merged {
                 // The merged data (support sources folded in) is what the dashboard draws.
                 upstream
-                    .execute(params![watch, MERGED, "merged", now, super::pack(data)])
+                    .execute(params![watch, MERGED, "merged", now, packed.bytes()])
                     .map_err(fail)?;
+                // Unpacked one watch at a time, for its release and line history.
+                let Some(data) = packed.unpack() else {
+                    continue;
+                };
                 for r in &data.releases {
                     release
                         .execute(params![

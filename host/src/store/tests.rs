@@ -72,8 +72,8 @@ fn run_listing(store: &Store, versions: &[&str], complete: bool) -> i64 {
         today: "2026-11-26".into(),
         report: &report,
         polls: Vec::new(),
-        answered: vec![("w".into(), "releases".into(), "t".into(), data.clone())],
-        merged: vec![("w".into(), data)],
+        answered: vec![("w".into(), "releases".into(), "t".into(), Packed::of(&data))],
+        merged: vec![("w".into(), Packed::of(&data))],
         hosts: Vec::new(),
     };
     store
