@@ -432,9 +432,8 @@ pub async fn check_with(
     }
     // A task that died says so through its watch ("the poll did not finish").
     for index in 0..total {
-        if !judged.contains_key(&index) {
-            let result = judge_one(index, Polled::default(), &mut memory).await;
-            judged.insert(index, result);
+        if let std::collections::btree_map::Entry::Vacant(slot) = judged.entry(index) {
+            slot.insert(judge_one(index, Polled::default(), &mut memory).await);
         }
     }
     tracing::info!(
