@@ -432,11 +432,27 @@ impl Store {
                 ])
                 .map_err(fail)?;
             }
+            let mut previous = tx
+                .prepare("SELECT data FROM upstream WHERE watch = ?1 AND role = ?2")
+                .map_err(fail)?;
             for (watch, packed) in &run.merged {
+                // A listing byte for byte the one the last run stored lists nothing new and
+                // lost nothing: its releases' and lines' rows stay as they are (`last_seen` is
+                // the newest run whose listing changed or first showed them).
+                let unchanged = previous
+                    .query_row(params![watch, MERGED], |r| {
+                        Ok(super::bytes_of(r.get_ref(0)?))
+                    })
+                    .optional()
+                    .map_err(fail)?
+                    .is_some_and(|old| old == packed.bytes());
                 // The merged data (support sources folded in) is what the dashboard draws.
                 upstream
                     .execute(params![watch, MERGED, "merged", now, packed.bytes()])
                     .map_err(fail)?;
+                if unchanged {
+                    continue;
+                }
                 // Unpacked one watch at a time, for its release and line history.
                 let Some(data) = packed.unpack() else {
                     continue;

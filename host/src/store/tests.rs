@@ -426,3 +426,40 @@ fn last_good_answers_are_compressed_and_old_text_still_reads() {
     assert_eq!(old.data.releases.len(), 200);
     assert_eq!(old.data.releases[199].version, "1.199.0");
 }
+
+/// A run whose listing is byte for byte the last one's leaves the release rows alone; a
+/// changed listing updates them and marks what went missing.
+#[test]
+fn an_unchanged_listing_leaves_its_release_rows_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("rollcall.db")).expect("store");
+    run_listing(&store, &["1.0", "1.1"], true);
+    let old = "2000-01-01T00:00:00Z";
+    store
+        .conn()
+        .execute("UPDATE releases SET last_seen = ?1", [old])
+        .expect("age the rows");
+    run_listing(&store, &["1.0", "1.1"], true);
+    let aged = count(
+        &store,
+        "SELECT count(*) FROM releases WHERE last_seen = '2000-01-01T00:00:00Z'",
+    );
+    assert_eq!(aged, 2, "an unchanged listing rewrote its rows");
+    run_listing(&store, &["1.1", "1.2"], true);
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM releases WHERE last_seen = '2000-01-01T00:00:00Z'"
+        ),
+        1,
+        "only the release that went is left as it was"
+    );
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM releases WHERE version = '1.0' AND gone_since IS NOT NULL"
+        ),
+        1
+    );
+    assert_eq!(count(&store, "SELECT count(*) FROM releases"), 3);
+}
