@@ -5,8 +5,8 @@
 //! Python index, crates and npm; the rest, which nvchecker's sources here cannot read the same
 //! way, as regular expressions over download pages), against one loopback server that answers
 //! with real-shape bodies of real sizes: the Python index's JSON for `salt` cut to 20–278
-//! releases, `semver`'s sparse-index file (and, for nvchecker, the same versions in the crates.io
-//! API's shape), `is-number`'s npm document, GitHub release pages of 30–100 entries, and
+//! releases, `semver`'s sparse-index file (and, for nvchecker, the same versions in the shape of the
+//! crate registry's web API), `is-number`'s npm document, GitHub release pages of 30–100 entries, and
 //! download pages of 150 files. rollcall reads the distro from a 35,000-paragraph Debian
 //! `Sources.xz` on the same server; nvchecker compares with an `old.json` of the same versions.
 //!
@@ -18,8 +18,8 @@
 //!
 //! Needs `nvchecker` 2.x on PATH (`pip install 'nvchecker[pypi]'`) and GNU time at
 //! /usr/bin/time. nvchecker's `pypi`, `cratesio` and `github` sources name their hosts in the
-//! code; a `sitecustomize.py` the bench writes rewrites only those URLs' scheme and host to the
-//! loopback server, so nvchecker runs its own parsing code on the same bodies. `ROLLCALL_BENCH_WATCHES`
+//! code; a `sitecustomize.py` the bench writes sends every `https://` request to the loopback
+//! server by the shape of its path, so nvchecker runs its own parsing code on the same bodies. `ROLLCALL_BENCH_WATCHES`
 //! picks another size, `ROLLCALL_BENCH_ROUNDS` another number of rounds (default 3).
 
 use std::collections::HashMap;
@@ -110,14 +110,15 @@ fn bodies(watches: usize) -> Bodies {
         })
         .collect();
 
-    // crates: `semver`'s sparse-index file, its first 20, 40 or all 66 versions; for nvchecker
-    // the same versions as the crates.io API's `GET /api/v1/crates/NAME` lists them.
+    // crates: `semver`'s sparse-index file, its newest 20, 40 or all 66 versions; for nvchecker
+    // the same versions as the crate registry's web API (`GET /api/v1/crates/NAME`) lists them.
     let index = String::from_utf8(fixture("registries/crates-index-semver")).expect("utf-8");
     let lines: Vec<&str> = index.lines().filter(|l| !l.trim().is_empty()).collect();
     let mut sparse = Vec::new();
     let mut cratesio = Vec::new();
     for k in [20, 40, lines.len()] {
-        let kept = &lines[..k.min(lines.len())];
+        // The newest k: semver's first 20 versions are all yanked.
+        let kept = &lines[lines.len().saturating_sub(k)..];
         sparse.push(
             kept.iter()
                 .map(|l| format!("{l}\n"))
@@ -258,7 +259,7 @@ fn route(b: &Bodies, path: &str) -> Option<(Arc<[u8]>, String)> {
         let i = number(rest);
         return Some(tag(&b.pypi[(i / 7) % b.pypi.len()], "py"));
     }
-    if let Some(rest) = path.strip_prefix("/crates.io/api/v1/crates/") {
+    if let Some(rest) = path.strip_prefix("/crates-api/api/v1/crates/") {
         let i = number(rest);
         return Some(tag(&b.cratesio[(i / 7) % b.cratesio.len()], "cio"));
     }
@@ -407,21 +408,24 @@ fn take(c: &Counts) -> (u64, u64, u64, u64) {
 }
 
 /// nvchecker's `pypi`, `cratesio` and `github` sources request fixed `https://` hosts; this
-/// rewrites those URLs (and nothing else) to the loopback server before nvchecker's own client
-/// sends them.
+/// sends every `https://` request (and nothing else) to the loopback server, by the shape of its
+/// path, before nvchecker's own client sends it. No host is named here.
 const SITECUSTOMIZE: &str = r#"
-import os
+import os, urllib.parse
 _base = os.environ.get('NVC_BENCH_BASE')
 if _base:
     from nvchecker.httpclient import base as _b
-    _map = {'https://pypi.org/': _base + '/pypi/', 'https://crates.io/': _base + '/crates.io/',
-            'https://api.github.com/': _base + '/gh/'}
     _orig = _b.BaseSession.request
     async def _request(self, url, **kw):
-        for k, v in _map.items():
-            if url.startswith(k):
-                url = v + url[len(k):]
-                break
+        u = urllib.parse.urlsplit(url)
+        if u.scheme == 'https':
+            path = u.path + ('?' + u.query if u.query else '')
+            if u.path.startswith('/pypi/'):
+                url = _base + '/pypi' + path
+            elif u.path.startswith('/api/v1/crates/'):
+                url = _base + '/crates-api' + path
+            elif u.path.startswith('/repos/'):
+                url = _base + '/gh' + path
         return await _orig(self, url, **kw)
     _b.BaseSession.request = _request
 "#;
@@ -524,7 +528,7 @@ fn main() {
     })
     .collect();
     println!(
-        "{watches} watches; bodies built in {:.1} s: pypi {}; sparse {}; crates.io API {}; npm {} KiB; github {}; page {} KiB; Sources.xz {} KiB",
+        "{watches} watches; bodies built in {:.1} s: pypi {}; sparse {}; crate API {}; npm {} KiB; github {}; page {} KiB; Sources.xz {} KiB",
         built.elapsed().as_secs_f64(),
         sizes["pypi"],
         sizes["sparse"],
@@ -594,6 +598,21 @@ fn main() {
     );
     let n = nvchecker();
     let nv_counts = take(&counts);
+    // nvchecker found a version for every watch: it read the same bodies, not error pages.
+    let new: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("new.json")).expect("new.json"))
+            .expect("new.json is JSON");
+    let found = new["data"].as_object().map_or(0, |d| {
+        d.values().filter(|v| v["version"].is_string()).count()
+    });
+    if found != watches {
+        let without: Vec<String> = (0..watches)
+            .map(|i| format!("w{i}"))
+            .filter(|w| !new["data"][w.as_str()]["version"].is_string())
+            .take(5)
+            .collect();
+        panic!("nvchecker found versions for {found} of {watches} watches; not for {without:?}");
+    }
     println!(
         "warm-up: nvchecker {:.2} s, {} MiB; server: {} ok, {} not modified, {} MiB, {} not found",
         n.wall,
