@@ -32,6 +32,10 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
+#[path = "support/measure.rs"]
+mod measure;
+use measure::{Measured, median, timed};
+
 const CONCURRENCY: usize = 16;
 
 /// What kind of upstream watch `i` has: half GitHub, 7 % Python index, 6 % crates, 6 % npm,
@@ -348,53 +352,6 @@ async fn serve(listener: TcpListener, bodies: Arc<Bodies>, counts: Arc<Counts>) 
             }
         });
     }
-}
-
-struct Measured {
-    wall: f64,
-    cpu: f64,
-    max_rss_kib: u64,
-}
-
-/// Runs `args` under GNU time with `env`; returns wall seconds, user+system seconds and peak RSS.
-fn timed(dir: &Path, args: &[&str], env: &[(&str, String)]) -> Measured {
-    let out = Command::new("/usr/bin/time")
-        .args(["-f", "%e %U %S %M"])
-        .args(args)
-        .current_dir(dir)
-        .env("XDG_DATA_HOME", dir)
-        .env("XDG_CACHE_HOME", dir)
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .output()
-        .expect("run /usr/bin/time (apt-get install time)");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if std::env::var_os("ROLLCALL_LOG").is_some() {
-        // Where the time went: the run's phase lines (`polls … done`, `judged`, `stored`).
-        for line in stderr.lines().filter(|l| {
-            l.contains(" done")
-                || l.contains("judged")
-                || l.contains("stored")
-                || l.contains("loaded")
-        }) {
-            println!("  {line}");
-        }
-    }
-    let last = stderr.lines().last().unwrap_or_default();
-    let f: Vec<f64> = last
-        .split_whitespace()
-        .filter_map(|x| x.parse().ok())
-        .collect();
-    assert_eq!(f.len(), 4, "{} failed: {stderr}", args[0]);
-    Measured {
-        wall: f[0],
-        cpu: f[1] + f[2],
-        max_rss_kib: f[3] as u64,
-    }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
 }
 
 /// Taken and reset: (200s, 304s, body bytes, 404s).

@@ -7,13 +7,15 @@
 //! GNU time at /usr/bin/time). Prints wall time, CPU time and peak memory of each of 9 rounds,
 //! alternating the tools, then medians and ratios. Figures go to BENCHMARKS.md.
 
-use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+
+#[path = "support/measure.rs"]
+mod measure;
+use measure::{Measured, median, timed};
 
 const WATCHES: usize = 1_000;
 const ROUNDS: usize = 9;
@@ -68,41 +70,6 @@ async fn serve(listener: TcpListener, served: Arc<AtomicU64>) {
             }
         });
     }
-}
-
-struct Measured {
-    wall: f64,
-    cpu: f64,
-    max_rss_kib: u64,
-}
-
-/// Runs `args` under GNU time; returns wall seconds, user+system seconds and peak RSS.
-fn timed(dir: &Path, args: &[&str]) -> Measured {
-    let out = Command::new("/usr/bin/time")
-        .args(["-f", "%e %U %S %M"])
-        .args(args)
-        .current_dir(dir)
-        .env("XDG_DATA_HOME", dir)
-        .env("XDG_CACHE_HOME", dir)
-        .output()
-        .expect("run /usr/bin/time (apt-get install time)");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let last = stderr.lines().last().unwrap_or_default();
-    let f: Vec<f64> = last
-        .split_whitespace()
-        .filter_map(|x| x.parse().ok())
-        .collect();
-    assert_eq!(f.len(), 4, "{} failed: {stderr}", args[0]);
-    Measured {
-        wall: f[0],
-        cpu: f[1] + f[2],
-        max_rss_kib: f[3] as u64,
-    }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
 }
 
 fn main() {
@@ -163,14 +130,14 @@ fn main() {
     let nvchecker_args = ["nvchecker", "-c", "nvchecker.toml", "--logger", "json"];
 
     // Warm-up: compiles the tracker into rollcall's cache and warms Python's imports.
-    timed(dir.path(), &rollcall_args);
-    timed(dir.path(), &nvchecker_args);
+    timed(dir.path(), &rollcall_args, &[]);
+    timed(dir.path(), &nvchecker_args, &[]);
     served.store(0, Ordering::Relaxed);
 
     let (mut r, mut n) = (Vec::new(), Vec::new());
     for round in 0..ROUNDS {
-        let a = timed(dir.path(), &rollcall_args);
-        let b = timed(dir.path(), &nvchecker_args);
+        let a = timed(dir.path(), &rollcall_args, &[]);
+        let b = timed(dir.path(), &nvchecker_args, &[]);
         println!(
             "round {round}: rollcall {:.3} s wall, {:.3} s CPU, {} MiB | nvchecker {:.3} s wall, {:.3} s CPU, {} MiB",
             a.wall,
